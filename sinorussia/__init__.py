@@ -1,0 +1,11 @@
+"""Shared code for the book *China and Russia: a partnership in five themes*.
+
+Import what you need from the submodules; nothing heavy is imported here so
+that ``import sinorussia`` stays fast:
+
+- :mod:`sinorussia.data` — one loader per table in ``data/`` (validated on load)
+- :mod:`sinorussia.charts` — the Vega-Altair charts of the chapters
+- :mod:`sinorussia.widgets` — the ipywidgets explorers
+- :mod:`sinorussia.notebook` — the hidden preamble every chapter runs first
+"""
+__version__ = "1.0.0"

@@ -1,0 +1,69 @@
+"""Self-check questions for the chapters: students type an answer in Jupyter and get
+immediate feedback. Correct answers are computed from ``data/`` when asked, so they
+cannot drift from the tables and are not printed on the page.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from IPython.display import HTML
+
+from . import data
+
+CHECKS: dict[str, tuple[str, Callable[[], object]]] = {
+    "history-sco-founders": (
+        "How many states founded the SCO in 2001, according to memberships.csv?",
+        lambda: int((data.load_memberships().query("org_id == 'sco'")).shape[0]),
+    ),
+    "history-split-gap": (
+        "How many years lie between the split year the 2022 seed gives and the border war year in events.csv?",
+        lambda: int(data.load_events().set_index("event_id").loc["E03", "date"].year - data.load_events().set_index("event_id").loc["E02", "date"].year),
+    ),
+    "energy-eu-gas": (
+        "What share (percent) of EU-28 gas demand did Russia cover according to figures.csv?",
+        lambda: float(data.load_figures().set_index("figure_id").loc["F21", "value"]),
+    ),
+    "dedollar-implied-rate": (
+        "Which exchange rate (renminbi per dollar) does the seed's conversion of the swap imply? Round to a whole number.",
+        lambda: round(data.load_figures().set_index("figure_id").loc["F27", "value"] / data.load_figures().set_index("figure_id").loc["F28", "value"]),
+    ),
+    "central-asia-tajik-debt": (
+        "What share (percent) of Tajikistan's public debt is owed to China according to the seeds?",
+        lambda: float(data.load_figures().set_index("figure_id").loc["F11", "value"]),
+    ),
+    "eu-policy-pressure-seed": (
+        "Which seed (its year) makes the only recommendations scored -2 (pressure) in recommendations.csv?",
+        lambda: int(data.load_recommendations().query("engagement_score == -2")["year"].unique()[0]),
+    ),
+    "security-veto-year": (
+        "In which year did Russia and China jointly veto the Venezuela draft, according to events.csv?",
+        lambda: int(data.load_events().set_index("event_id").loc["E18", "date"].year),
+    ),
+    "synthesis-no-split": (
+        "How many seeds answer 'no' or 'leans no' to the question 'Can the West pull the two apart?'",
+        lambda: int(data.load_positions().query("question_id == 'west_can_split' and score < 0").shape[0]),
+    ),
+}
+
+
+def _same(answer, expected) -> bool:
+    if isinstance(expected, (int, float)) and not isinstance(answer, bool):
+        try:
+            return abs(float(answer) - float(expected)) < 1e-9
+        except (TypeError, ValueError):
+            return False
+    return str(answer).strip().lower() == str(expected).strip().lower()
+
+
+def check(question_id: str, answer) -> HTML:
+    """Tell the student whether ``answer`` is right for self-check ``question_id``."""
+    if question_id not in CHECKS:
+        raise KeyError(f"unknown self-check {question_id!r}; known: {', '.join(CHECKS)}")
+    question, expected = CHECKS[question_id]
+    if answer is None:
+        verdict = "Replace <code>None</code> with your answer and run the cell again."
+    elif _same(answer, expected()):
+        verdict = "✅ Correct."
+    else:
+        verdict = "❌ Not yet: look again at the table named in the question."
+    return HTML(f'<div class="self-check"><p><strong>Self-check:</strong> {question}</p><p>{verdict}</p></div>')

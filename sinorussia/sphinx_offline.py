@@ -1,0 +1,116 @@
+"""Sphinx extension that makes the built book work with no internet connection.
+
+What it does (see ``README.md``, section *Offline by design*):
+
+* copies vega, vega-lite and vega-embed from ``node_modules/`` into
+  ``_static/vendor/`` and adds them **only to pages that draw a chart**, before
+  require.js, so the UMD builds define ``window.vegaEmbed`` instead of
+  registering anonymous AMD modules;
+* serves require.js and the ipywidgets HTML manager from the same folder (it
+  sets myst-nb's ``nb_ipywidgets_js``), so widget pages load no CDN script;
+* removes sphinx-thebe's inline ``THEBE_JS_URL`` script, which the theme
+  emits twice (a SyntaxError on every page) and which points at a CDN; the book
+  has no live-code buttons, so nothing uses it.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from .paths import ROOT
+
+NODE_MODULES = ROOT / "node_modules"
+VENDOR = "vendor"
+
+#: file in the book -> file in node_modules
+CHART_SCRIPTS = {
+    "vega.min.js": "vega/build/vega.min.js",
+    "vega-lite.min.js": "vega-lite/build/vega-lite.min.js",
+    "vega-embed.min.js": "vega-embed/build/vega-embed.min.js",
+}
+WIDGET_SCRIPTS = {
+    "require.min.js": "requirejs/require.js",
+    "embed-amd.js": "@jupyter-widgets/html-manager/dist/embed-amd.js",
+}
+CHART_MARKER = "vegaEmbed("
+_THEBE_CONFIG = re.compile(r'<script type="text/x-thebe-config">.*?</script>', re.S)
+
+
+def _vendor_files() -> dict[str, Path]:
+    files = {name: NODE_MODULES / rel for name, rel in {**CHART_SCRIPTS, **WIDGET_SCRIPTS}.items()}
+    dist = NODE_MODULES / "@jupyter-widgets/html-manager/dist"
+    # The widget manager's bundled CSS loads its fonts from its module path under
+    # require's baseUrl (see _point_require_at_vendor).
+    for font in dist.glob("*"):
+        if font.suffix in {".woff", ".woff2", ".ttf", ".eot", ".svg"}:
+            # which module's path is used depends on load order: serve both
+            files[f"@jupyter-widgets/{font.name}"] = font
+            files[f"@jupyter-widgets/html-manager/dist/{font.name}"] = font
+    return files
+
+
+def _check_assets(app) -> None:
+    missing = [str(p) for p in _vendor_files().values() if not p.is_file()]
+    if missing or not NODE_MODULES.is_dir():
+        raise RuntimeError(
+            "Offline browser assets are missing (run `make book`, which runs `npm ci`): "
+            + ", ".join(missing or [str(NODE_MODULES)])
+        )
+
+
+def _copy_assets(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / VENDOR
+    target.mkdir(parents=True, exist_ok=True)
+    for name, source in _vendor_files().items():
+        dest = target / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not dest.exists() or dest.stat().st_size != source.stat().st_size:
+            shutil.copyfile(source, dest)
+
+
+def _point_require_at_vendor(scripts, context) -> None:
+    """On widget pages, tell require.js that modules live in ``_static/vendor/``: the
+    widget manager derives its font URLs from its own module path, which is otherwise
+    relative to the page (fonts then 404 on every page below the root)."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    for index, script in enumerate(scripts):
+        if str(getattr(script, "filename", "")).endswith(f"{VENDOR}/require.min.js"):
+            base = context["pathto"](f"_static/{VENDOR}/", 1)
+            config = _JavaScript("", body=f'require.config({{baseUrl: "{base}"}});', priority=script.priority)
+            scripts.insert(index + 1, config)
+            return
+
+
+def _page_context(app, pagename, templatename, context, doctree) -> None:
+    scripts = context.get("script_files", [])
+    # Drop sphinx-thebe's inline configuration (duplicated, CDN-pointing, unused).
+    # The list is the builder's own: change it in place so later additions still land.
+    scripts[:] = [
+        s for s in scripts if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
+        and "thebe" not in str(s).lower()
+    ]
+    _point_require_at_vendor(scripts, context)
+    if "body" in context:
+        context["body"] = _THEBE_CONFIG.sub("", context["body"])
+    if CHART_MARKER in context.get("body", ""):
+        for priority, name in enumerate(CHART_SCRIPTS, start=100):
+            app.add_js_file(f"{VENDOR}/{name}", priority=priority)
+
+
+def _widget_scripts(app, config) -> None:
+    config.nb_ipywidgets_js = {
+        f"{VENDOR}/require.min.js": {},
+        f"{VENDOR}/embed-amd.js": {"data-jupyter-widgets-cdn": "_static/vendor/"},
+    }
+
+
+def setup(app):
+    app.connect("config-inited", _widget_scripts, priority=100)
+    app.connect("builder-inited", _check_assets)
+    app.connect("html-page-context", _page_context, priority=900)
+    app.connect("build-finished", _copy_assets)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
