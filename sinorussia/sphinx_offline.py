@@ -8,6 +8,8 @@ What it does (see ``README.md``, section *Offline by design*):
   registering anonymous AMD modules;
 * serves require.js and the ipywidgets HTML manager from the same folder (it
   sets myst-nb's ``nb_ipywidgets_js``), so widget pages load no CDN script;
+* removes two pieces of extension markup that fail accessibility checks
+  (:data:`ACCESSIBILITY_FIXES`);
 * removes sphinx-thebe's inline ``THEBE_JS_URL`` script, which the theme
   emits twice (a SyntaxError on every page) and which points at a CDN; the book
   has no live-code buttons, so nothing uses it.
@@ -35,6 +37,18 @@ WIDGET_SCRIPTS = {
 }
 CHART_MARKER = "vegaEmbed("
 _THEBE_CONFIG = re.compile(r'<script type="text/x-thebe-config">.*?</script>', re.S)
+
+
+#: Markup from extensions that axe-core flags as serious, and its fix:
+#: - myst-nb's hide-input toggles: aria-label "Toggle hidden content" differs from the
+#:   visible "Show code cell source" (label-content-name-mismatch); the visible text
+#:   is the better name.
+#: - sphinxcontrib-bibtex's citation list has role="list" without list items
+#:   (aria-required-children); it is a plain block of citations.
+ACCESSIBILITY_FIXES = [
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+    ('<div role="list" class="citation-list">', '<div class="citation-list">'),
+]
 
 
 def _vendor_files() -> dict[str, Path]:
@@ -95,7 +109,10 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
     ]
     _point_require_at_vendor(scripts, context)
     if "body" in context:
-        context["body"] = _THEBE_CONFIG.sub("", context["body"])
+        body = _THEBE_CONFIG.sub("", context["body"])
+        for old, new in ACCESSIBILITY_FIXES:
+            body = body.replace(old, new)
+        context["body"] = body
     if CHART_MARKER in context.get("body", ""):
         for priority, name in enumerate(CHART_SCRIPTS, start=100):
             app.add_js_file(f"{VENDOR}/{name}", priority=priority)

@@ -68,14 +68,17 @@ class EventExplorer(Explorer):
         years = self.events["date"].dt.year
         actors = sorted({a for row in events["actors"] for a in row})
         self.theme = w.Dropdown(options=[(ALL, ALL)] + [(THEME_LABELS[t], t) for t in THEMES], value=ALL, description="Theme")
-        self.period = w.IntRangeSlider(value=(int(years.min()), int(years.max())), min=int(years.min()), max=int(years.max()), description="Years")
+        year_options = sorted(set(int(y) for y in years))
+        # two drop-downs rather than a range slider: the slider's handles have no accessible name
+        self.start = w.Dropdown(options=year_options, value=year_options[0], description="From")
+        self.end = w.Dropdown(options=year_options, value=year_options[-1], description="To")
         self.actor = w.Dropdown(options=[ALL] + actors, value=ALL, description="Actor")
-        self.controls = [self.theme, self.period, self.actor]
+        self.controls = [self.theme, self.start, self.end, self.actor]
         super().__init__()
 
     def filtered(self) -> pd.DataFrame:
         e = self.events
-        mask = e["date"].dt.year.between(*self.period.value)
+        mask = e["date"].dt.year.between(self.start.value, self.end.value)
         if self.theme.value != ALL:
             mask &= e["themes"].map(lambda ts: self.theme.value in ts)
         if self.actor.value != ALL:

@@ -1,0 +1,133 @@
+"""The shipped data validates, every quote is in its seed, and broken data is rejected
+with a message that names the file, the line and the field."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sinorussia import data
+from sinorussia.provenance import normalise, quote_in_seed
+from sinorussia.validation import DataValidationError, table_problems, validate_all, validate_table
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "broken"
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def test_shipped_data_validates():
+    validate_all()
+
+
+@pytest.mark.parametrize("table", ["events", "figures", "organisations", "memberships", "positions",
+                                   "recommendations", "source_notes", "glossary"])
+def test_every_quote_occurs_in_its_seed(table):
+    frame = pd.read_csv(ROOT / "data" / f"{table}.csv", dtype=str, keep_default_na=False)
+    for line, row in enumerate(frame.to_dict("records"), start=2):
+        if row["source_type"] == "external":
+            assert row["citation"].strip(), f"{table}.csv line {line}: external row without citation"
+            continue
+        assert quote_in_seed(row["quote"], ROOT / "seeds" / row["seed"]), f"{table}.csv line {line}: {row['quote']!r}"
+        if row.get("other_seed"):
+            assert quote_in_seed(row["other_quote"], ROOT / "seeds" / row["other_seed"]), f"{table}.csv line {line}"
+
+
+def test_seed_files_are_unchanged_and_catalogued():
+    seeds = data.load_seeds()
+    assert len(seeds) == 5
+    readme = (ROOT / "seeds" / "README.md").read_text(encoding="utf-8")
+    for row in seeds.itertuples():
+        path = ROOT / "seeds" / row.seed
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert digest == row.sha256, f"seeds/{row.seed} changed: its sha256 differs from data/seeds.csv"
+        assert digest in readme, f"seeds/README.md lacks the sha256 of {row.seed}"
+        if SHARED_SEEDS.is_dir():
+            assert path.read_bytes() == (SHARED_SEEDS / row.seed).read_bytes()
+
+
+def test_external_rows_are_few_and_cited():
+    frames = [data.load_events(), data.load_figures(), data.load_source_notes()]
+    total = sum(len(f) for f in frames)
+    external = sum(int((f["source_type"] == "external").sum()) for f in frames)
+    assert external <= 0.1 * total
+
+
+def test_loaders_return_typed_frames():
+    events = data.load_events()
+    assert pd.api.types.is_datetime64_any_dtype(events["date"])
+    assert isinstance(events["precision"].dtype, pd.CategoricalDtype) and events["precision"].cat.ordered
+    assert all(isinstance(t, list) and t for t in events["themes"])
+    figures = data.load_figures()
+    assert pd.api.types.is_float_dtype(figures["value"])
+    assert str(figures["reference_year"].dtype) == "Int64"
+    positions = data.load_positions()
+    assert positions["score"].between(-2, 2).all()
+    assert set(positions["question_id"]) <= set(data.load_questions()["question_id"])
+
+
+def test_quote_matching_normalises_layout():
+    seed = ROOT / "seeds" / "002_18acb9a6281ccb69.txt"
+    # a passage broken across lines with a hyphen ("anti-\n\ndollar") and curly quotes
+    assert quote_in_seed('what observers call an "anti-dollar strategy"', seed)
+    assert quote_in_seed("the relationship between   Russia and China\nhas become increasingly pragmatic", seed)
+    assert not quote_in_seed("the relationship between Russia and China has become hostile", seed)
+    assert normalise("“x”\u00a0—  y") == '"x" - y'
+
+
+# --- deliberately broken data -------------------------------------------------------
+# Each fixture replaces one table; the expected text names the file, the line and the field.
+BROKEN = [
+    ("wrong_type.csv", "figures", "figures.csv, line 3, field 'value'", "Type Error"),
+    ("missing_required.csv", "events", "events.csv, line 3, field 'title'", "required"),
+    ("unknown_seed.csv", "events", "events.csv, line 2, field 'seed'", "999_0000000000000000.txt"),
+    ("duplicate_key.csv", "events", "events.csv, line 3, field 'event_id'", "PrimaryKey Error"),
+    ("unknown_theme.csv", "events", "events.csv, line 2, field 'themes'", "pattern"),
+    ("quote_not_found.csv", "figures", "figures.csv, line 2, field 'quote'", "quote not found"),
+    ("external_without_citation.csv", "events", "events.csv, line 2, field 'citation'", "needs a full citation"),
+    ("bad_stance.csv", "positions", "positions.csv, line 2, field 'stance'", "enum"),
+    ("malformed_row.csv", "events", "events.csv, line 3, field '(row)'", "Extra Cell"),
+]
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    return target
+
+
+@pytest.mark.parametrize("fixture,table,where,what", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_fixture_is_rejected_with_location(data_copy, fixture, table, where, what):
+    shutil.copyfile(FIXTURES / fixture, data_copy / f"{table}.csv")
+    with pytest.raises(DataValidationError) as info:
+        validate_table(table, data_copy)
+    message = str(info.value)
+    assert f"data/{where}" in message, message
+    assert what in message, message
+
+
+def test_loader_refuses_broken_data(data_copy):
+    shutil.copyfile(FIXTURES / "wrong_type.csv", data_copy / "figures.csv")
+    with pytest.raises(DataValidationError, match="field 'value'"):
+        data.load_figures(data_dir=data_copy)
+
+
+def test_no_row_is_lost(data_copy):
+    """The loaders return every row of the CSV, including rows with empty optional cells."""
+    for name, loader in [("events", data.load_events), ("figures", data.load_figures),
+                         ("recommendations", data.load_recommendations), ("glossary", data.load_glossary)]:
+        lines = (data_copy / f"{name}.csv").read_text(encoding="utf-8")
+        expected = len(pd.read_csv(data_copy / f"{name}.csv", dtype=str, keep_default_na=False))
+        assert len(loader(data_dir=data_copy)) == expected, name
+        assert lines.count("\n") >= expected
+
+
+def test_all_problems_reported_at_once(data_copy):
+    shutil.copyfile(FIXTURES / "wrong_type.csv", data_copy / "figures.csv")
+    shutil.copyfile(FIXTURES / "unknown_theme.csv", data_copy / "events.csv")
+    with pytest.raises(DataValidationError) as info:
+        validate_all(data_copy)
+    assert len(info.value.problems) >= 2
