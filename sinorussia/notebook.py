@@ -16,7 +16,9 @@ import altair as alt
 from myst_nb import glue as _glue
 
 from .selfcheck import check  # noqa: F401
-from .widgets import EventExplorer, FigureExplorer  # noqa: F401
+from .widgets import (  # noqa: F401
+    CountryExplorer, EventExplorer, FigureExplorer, PositionsExplorer, RecommendationExplorer, SwapConverter,
+)
 from . import charts  # noqa: F401
 from .data import (  # noqa: F401  (re-exported for the chapters)
     THEME_LABELS,

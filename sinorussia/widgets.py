@@ -103,3 +103,97 @@ class FigureExplorer(Explorer):
 
     def filtered(self) -> pd.DataFrame:
         return self.figures[self.figures["indicator"] == self.indicator.value]
+
+
+class SwapConverter:
+    """Convert an amount in renminbi to US dollars. The default rate is the one the ISPI
+    seed itself implies (150 billion renminbi 'about 25 billion dollars', rows F27/F28);
+    students can change it to see how much the dollar figure depends on it."""
+
+    def __init__(self, figures: pd.DataFrame):
+        fig = figures.set_index("figure_id")
+        self.swap_cny = float(fig.loc["F27", "value"])
+        self.swap_usd = float(fig.loc["F28", "value"])
+        self.implied_rate = self.swap_cny / self.swap_usd
+        self.amount = w.BoundedFloatText(value=self.swap_cny, min=0, max=10_000, step=10, description="Billion CNY")
+        self.rate = w.BoundedFloatText(value=round(self.implied_rate, 2), min=1, max=20, step=0.1, description="CNY per USD")
+        self.result = w.HTML()
+        for control in (self.amount, self.rate):
+            control.observe(self._refresh, names="value")
+        self.widget = w.VBox([w.HTML(LIVE_NOTE), w.HBox([self.amount, self.rate]), self.result])
+        self._refresh()
+
+    def dollars(self) -> float:
+        """The amount in billion US dollars at the chosen rate."""
+        return self.amount.value / self.rate.value
+
+    def _refresh(self, *_):
+        self.result.value = (
+            f"<p><strong>{self.amount.value:g} billion renminbi ≈ {self.dollars():.1f} billion US dollars</strong> "
+            f"at {self.rate.value:g} renminbi per dollar. The seed's own conversion implies "
+            f"{self.implied_rate:g} renminbi per dollar (source note N11).</p>"
+        )
+
+
+class CountryExplorer(Explorer):
+    """Pick a state and see every row about it: events it took part in, figures about it
+    and its memberships, each with its seed."""
+
+    columns = {"table": "Table", "row": "Row", "what": "What the data say", "source": "Seed", "quote": "Evidence"}
+
+    def __init__(self, events: pd.DataFrame, figures: pd.DataFrame, memberships: pd.DataFrame, countries: list[str]):
+        rows = []
+        for _, e in events.iterrows():
+            for actor in e["actors"]:
+                rows.append({"country": actor, "table": "events", "row": e["event_id"], "what": f"{e['date']:%Y}: {e['title']}",
+                             "source": e["source"], "quote": e["quote"] if isinstance(e["quote"], str) else e["citation"]})
+        for _, f in figures.iterrows():
+            rows.append({"country": f["entity"], "table": "figures", "row": f["figure_id"],
+                         "what": f"{f['indicator']}: {f['value']:g} {f['unit']}", "source": f["source"], "quote": f["quote"]})
+        for _, m in memberships.iterrows():
+            rows.append({"country": m["member"], "table": "memberships", "row": m["org_id"],
+                         "what": f"{m['org_id'].replace('_', ' ')} member from {m['joined_year']} ({m['role']})", "source": m["source"], "quote": m["quote"]})
+        self.rows = pd.DataFrame(rows)
+        self.country = w.Dropdown(options=countries, value=countries[0], description="Country")
+        self.controls = [self.country]
+        super().__init__()
+
+    def filtered(self) -> pd.DataFrame:
+        return self.rows[self.rows["country"] == self.country.value]
+
+
+class RecommendationExplorer(Explorer):
+    """Filter the seeds' recommendations by seed, instrument and target."""
+
+    columns = {"source": "Seed", "recommendation": "Recommendation", "instrument": "Instrument", "target": "Aimed at", "quote": "Quote"}
+
+    def __init__(self, recommendations: pd.DataFrame):
+        self.recs = recommendations.assign(instrument=recommendations["instrument"].astype(str)).sort_values(["year", "rec_id"])
+        self.seed = w.Dropdown(options=[ALL] + list(dict.fromkeys(self.recs["source"])), value=ALL, description="Seed")
+        self.instrument = w.Dropdown(options=[ALL] + sorted(set(self.recs["instrument"])), value=ALL, description="Instrument")
+        self.target = w.Dropdown(options=[ALL] + sorted(set(self.recs["target"])), value=ALL, description="Aimed at")
+        self.controls = [self.seed, self.instrument, self.target]
+        super().__init__()
+
+    def filtered(self) -> pd.DataFrame:
+        r = self.recs
+        for control, column in ((self.seed, "source"), (self.instrument, "instrument"), (self.target, "target")):
+            if control.value != ALL:
+                r = r[r[column] == control.value]
+        return r
+
+
+class PositionsExplorer(Explorer):
+    """Pick a question and read each seed's answer, summary and quote, oldest first."""
+
+    columns = {"year": "Written", "source": "Seed", "stance": "Answer", "summary": "Summary", "quote": "Quote"}
+
+    def __init__(self, positions: pd.DataFrame):
+        self.positions = positions.sort_values(["year", "source"])
+        questions = list(dict.fromkeys(self.positions["question"]))
+        self.question = w.Dropdown(options=questions, value=questions[0], description="Question", layout=w.Layout(width="95%"))
+        self.controls = [self.question]
+        super().__init__()
+
+    def filtered(self) -> pd.DataFrame:
+        return self.positions[self.positions["question"] == self.question.value]

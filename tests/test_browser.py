@@ -100,8 +100,9 @@ def test_static_control_changes_the_chart(browser, book_server, path):
             options = selects.first.locator("option").all_text_contents()
             selects.first.select_option(index=len(options) - 1)
         elif ranges.count():
-            ranges.first.fill(ranges.first.get_attribute("min") or "0")
+            ranges.first.fill(ranges.first.get_attribute("max"))
             ranges.first.dispatch_event("input")
+            ranges.first.dispatch_event("change")
         elif radios.count():
             radios.last.check()
         else:  # a click selection: click the first mark
@@ -120,7 +121,7 @@ def test_widgets_render_with_saved_state_and_live_note(browser, book_server, pat
         state = v.page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count()
         assert state == 1, "the page embeds no widget state"
         v.page.wait_for_selector(".widget-vbox", timeout=10000)
-        assert v.page.locator(".widget-dropdown select, .widget-hslider").count() >= 1
+        assert v.page.locator(".widget-dropdown select, .widget-hslider, .widget-text input").count() >= 1
         assert "Live in Jupyter" in v.page.locator(".widget-vbox").first.inner_text()
     finally:
         v.close()
