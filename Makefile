@@ -57,7 +57,7 @@ serve: book ## serve the built book on http://127.0.0.1:8000
 	cd _build/html && ../../$(BIN)/python -m http.server 8000 --bind 127.0.0.1
 
 notebooks: setup ## re-execute every notebook in place so its stored outputs are fresh
-	for nb in chapters/*.ipynb appendix/*.ipynb; do (cd $$(dirname $$nb) && ../$(BIN)/jupyter execute --inplace $$(basename $$nb)); done
+	for nb in chapters/*.ipynb appendix/*.ipynb exercises/*.ipynb; do (cd $$(dirname $$nb) && ../$(BIN)/jupyter execute --inplace $$(basename $$nb)); done
 
 test: setup $(STAMPS)/chromium book ## run the whole test suite (notebooks, data, build, browser)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
@@ -67,3 +67,11 @@ clean: ## remove the built book (keeps the execution cache)
 
 clean-all: ## remove everything generated, including installs
 	rm -rf _build $(VENV) node_modules $(STAMPS)
+
+handouts: setup ## student notebooks, answer keys and autograders into _build/handouts/
+	$(BIN)/python -m sinorussia.grading handouts
+
+SUBMISSIONS ?=
+grade: handouts ## grade every .ipynb in SUBMISSIONS=<folder> into _build/handouts/gradebook.csv
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder>"; exit 2; }
+	$(BIN)/python -m sinorussia.grading grade "$(SUBMISSIONS)" --out _build/handouts/gradebook.csv
