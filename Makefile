@@ -42,7 +42,7 @@ setup: $(STAMPS)/venv $(STAMPS)/npm ## install the pinned Python and npm depende
 
 # The execution cache keys on notebook content only: when the shared code or the data
 # change, every notebook's outputs may change, so the cache is dropped.
-$(STAMPS)/inputs: $(wildcard sinorussia/*.py) $(wildcard data/*) | $(STAMPS)/venv
+$(STAMPS)/inputs: $(wildcard sinorussia/*.py) $(wildcard data/*.csv) data/datapackage.json | $(STAMPS)/venv
 	rm -rf _build/.jupyter_cache _build/.doctrees _build/html
 	touch $@
 
