@@ -62,6 +62,12 @@ notebooks: setup ## re-execute every notebook in place so its stored outputs are
 test: setup $(STAMPS)/chromium book ## run the whole test suite (notebooks, data, build, browser)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
+screenshots: setup $(STAMPS)/chromium book ## full-page PNGs of every page at laptop and phone widths into _build/screenshots/
+	$(BIN)/python -m sinorussia.site screenshots
+
+bench: setup $(STAMPS)/chromium book ## measure build, test and page performance into benchmarks/results.md (about 25 minutes)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
 clean: ## remove the built book (keeps the execution cache)
 	rm -rf _build/html _build/screenshots _build/handouts
 

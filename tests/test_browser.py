@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, toc_pages
+from sinorussia.site import block_other_hosts, wait_for_charts
 
 pytestmark = pytest.mark.browser
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -26,26 +27,15 @@ class Visit:
     def __init__(self, browser, base, path, width=1280, height=900):
         self.context = browser.new_context(viewport={"width": width, "height": height})
         self.page = self.context.new_page()
-        self.external, self.failed, self.errors = [], [], []
+        self.failed, self.errors = [], []
+        self.external = block_other_hosts(self.page, base)
         local = base + "/"
-
-        def route(r):
-            if r.request.url.startswith(local):
-                r.continue_()
-            else:
-                self.external.append(r.request.url)
-                r.abort()
-
-        self.page.route("**/*", route)
         self.page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.on("requestfailed", lambda r: self.failed.append(r.url) if r.url.startswith(local) else None)
         self.page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         self.page.goto(f"{base}/{path}", wait_until="load")
-        self.expected_charts = self.page.content().count("vegaEmbed(el")
-        if self.expected_charts:
-            self.page.wait_for_function(
-                f"document.querySelectorAll('.sinorussia-chart svg.marks').length >= {self.expected_charts}", timeout=15000)
+        self.expected_charts = wait_for_charts(self.page)
         self.page.wait_for_timeout(300)
 
     def close(self):

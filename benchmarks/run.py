@@ -1,0 +1,317 @@
+"""Measure build, test and page performance of the book against its budgets.
+
+Run with ``make bench`` (after ``make book``). It measures, on this machine, in one run:
+
+* the execution floor: every notebook of the book executed once with nbclient, nothing else;
+* a clean build (``make book`` with no cache and no ``_build/``) and its ratio to the floor;
+* a no-change rebuild and a one-chapter-edited rebuild;
+* the test suite, serial and with ``-n 2 --dist loadfile``, and ``make test`` as a whole;
+* per page: HTML size, bytes of everything the page loads (as served, and gzip-compressed as a
+  static host such as GitHub Pages sends them), number of requests, time until the last chart
+  has drawn in headless Chromium.
+
+Every figure is the median of several runs. Results go to ``benchmarks/results.md`` (with the
+machine and the date) and ``benchmarks/results.json``; each budget is printed PASS or FAIL.
+The exit status is 0 even when a budget fails: budgets are reported, not enforced, because
+timings on a shared machine vary (see the README).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sinorussia.site import HTML, ROOT, block_other_hosts, launch_chromium, serve, toc_pages
+
+OUT = ROOT / "benchmarks"
+PYTHON = sys.executable
+ENV = {**os.environ, "SINORUSSIA_STATIC_CHARTS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+EDITED_CHAPTER = ROOT / "chapters" / "01_history.ipynb"
+BUILD_STATE = [ROOT / "_build" / name for name in (".jupyter_cache", ".doctrees", "html", "jupyter_execute")]
+#: Content types a static host compresses (fonts such as woff2 are compressed already).
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
+MB = 1_000_000
+
+BUDGETS = {
+    "clean_build_ratio": ("clean build / execution floor", 1.5, "×"),
+    "no_change_rebuild_s": ("no-change rebuild", 10.0, "s"),
+    "edit_rebuild_margin_s": ("one-chapter edit minus that chapter's floor", 10.0, "s"),
+    "make_test_s": ("`make test` with dependencies installed", 300.0, "s"),
+    "max_page_transfer_mb": ("heaviest page, gzip as served by a static host", 1.5, "MB"),
+    "max_page_raw_mb": ("heaviest page, uncompressed (local server)", 1.5, "MB"),
+    "max_chart_time_s": ("slowest page until its last chart is drawn", 1.5, "s"),
+}
+
+
+def timed(cmd: list[str], **kwargs) -> float:
+    """Run a command (failing loudly) and return its wall time in seconds."""
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, **kwargs)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"benchmark command failed ({result.returncode}): {' '.join(cmd)}\n{result.stdout[-4000:]}")
+    return elapsed
+
+
+def book_notebooks() -> list[Path]:
+    """The notebooks the book executes, in reading order."""
+    found = []
+    for page in toc_pages():
+        notebook = ROOT / Path(page).with_suffix(".ipynb")
+        if notebook.is_file():
+            found.append(notebook)
+    return found
+
+
+def execution_floor(runs: int) -> dict[str, float]:
+    """Median time to execute each notebook once with nbclient (a fresh kernel each)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    os.environ.update(SINORUSSIA_STATIC_CHARTS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs):
+        for notebook in book_notebooks():
+            nb = nbformat.read(notebook, as_version=4)
+            client = NotebookClient(nb, kernel_name="python3", timeout=300,
+                                    resources={"metadata": {"path": str(notebook.parent)}})
+            start = time.perf_counter()
+            client.execute()
+            samples.setdefault(str(notebook.relative_to(ROOT)), []).append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def make_book() -> float:
+    return timed(["make", "--no-print-directory", "book"])
+
+
+def clean_build(runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        for path in BUILD_STATE:
+            shutil.rmtree(path, ignore_errors=True)
+        times.append(make_book())
+    return times
+
+
+def edit_rebuild(runs: int) -> list[float]:
+    """Change one code cell of one chapter, rebuild, restore (the restore rebuild is untimed)."""
+    original = EDITED_CHAPTER.read_bytes()
+    times = []
+    try:
+        for i in range(runs):
+            nb = json.loads(original)
+            cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
+            source = "".join(cell["source"])
+            cell["source"] = source + f"\n# benchmark edit {i} {time.time_ns()}"
+            EDITED_CHAPTER.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            times.append(make_book())
+    finally:
+        EDITED_CHAPTER.write_bytes(original)
+        make_book()
+    return times
+
+
+def test_suite(runs: int) -> dict[str, list[float]]:
+    pytest = [PYTHON, "-m", "pytest", "-q", "-p", "no:randomly"]
+    out: dict[str, list[float]] = {"serial": [], "parallel": [], "make_test": []}
+    for _ in range(runs):
+        out["serial"].append(timed(pytest))
+        out["parallel"].append(timed(pytest + ["-n", "2", "--dist", "loadfile"]))
+        out["make_test"].append(timed(["make", "--no-print-directory", "test"]))
+    return out
+
+
+def _transfer_size(content_type: str, body: bytes) -> int:
+    if content_type.startswith(COMPRESSIBLE):
+        return len(gzip.compress(body, compresslevel=6))
+    return len(body)
+
+
+def measure_page(browser, base: str, path: str) -> dict:
+    """Load one page in a fresh (cold-cache) context; sizes of everything it loads and chart time."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    external = block_other_hosts(page, base)
+    responses = []
+    page.on("response", responses.append)
+    page.goto(f"{base}/{path}", wait_until="load")
+    expected = page.content().count("vegaEmbed(el")
+    chart_ms = None
+    if expected:
+        handle = page.wait_for_function(
+            f"document.querySelectorAll('.sinorussia-chart svg.marks').length >= {expected} && performance.now()",
+            polling="raf", timeout=30000)
+        chart_ms = handle.json_value()
+    page.wait_for_load_state("networkidle")
+    load_ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+    raw = transfer = 0
+    for response in responses:
+        try:
+            body = response.body()
+        except Exception:  # redirects and aborted requests have no body
+            continue
+        raw += len(body)
+        transfer += _transfer_size(response.headers.get("content-type", ""), body)
+    context.close()
+    return {"requests": len(responses), "raw_bytes": raw, "transfer_bytes": transfer,
+            "charts": expected, "chart_ms": chart_ms, "load_ms": load_ms, "external": len(external)}
+
+
+def page_metrics(runs: int) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with serve() as base, sync_playwright() as p:
+        browser = launch_chromium(p)
+        for path in toc_pages():
+            samples = [measure_page(browser, base, path) for _ in range(runs)]
+            row = {"page": path, "html_bytes": (HTML / path).stat().st_size}
+            for key in ("requests", "raw_bytes", "transfer_bytes", "charts", "load_ms", "external"):
+                row[key] = statistics.median(s[key] for s in samples)
+            chart_times = [s["chart_ms"] for s in samples if s["chart_ms"] is not None]
+            row["chart_ms"] = statistics.median(chart_times) if chart_times else None
+            rows.append(row)
+        browser.close()
+    return rows
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown")
+    mem_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    chromium = subprocess.run(["chromium", "--version"], capture_output=True, text=True).stdout.strip()
+    return {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "platform": platform.platform(),
+            "cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_kb / 1024 / 1024, 1),
+            "python": platform.python_version(), "chromium": chromium}
+
+
+def verdicts(r: dict) -> dict[str, dict]:
+    floor_total = sum(r["execution_floor_s"].values())
+    chapter_floor = r["execution_floor_s"][str(EDITED_CHAPTER.relative_to(ROOT))]
+    chart_times = [p["chart_ms"] for p in r["pages"] if p["chart_ms"] is not None]
+    measured = {
+        "clean_build_ratio": statistics.median(r["clean_build_s"]) / floor_total,
+        "no_change_rebuild_s": statistics.median(r["no_change_rebuild_s"]),
+        "edit_rebuild_margin_s": statistics.median(r["edit_rebuild_s"]) - chapter_floor,
+        "make_test_s": statistics.median(r["test_suite_s"]["make_test"]) if r["test_suite_s"]["make_test"] else None,
+        "max_page_transfer_mb": max(p["transfer_bytes"] for p in r["pages"]) / MB,
+        "max_page_raw_mb": max(p["raw_bytes"] for p in r["pages"]) / MB,
+        "max_chart_time_s": max(chart_times) / 1000 if chart_times else 0.0,
+    }
+    out = {}
+    for key, (label, limit, unit) in BUDGETS.items():
+        value = measured[key]
+        status = "SKIPPED" if value is None else ("PASS" if value <= limit else "FAIL")
+        out[key] = {"label": label, "limit": limit, "unit": unit, "value": value, "status": status}
+    return out
+
+
+def _fmt(value, unit="", digits=1):
+    return "–" if value is None else f"{value:.{digits}f}{unit}"
+
+
+def write_markdown(r: dict) -> str:
+    m, v = r["machine"], r["verdicts"]
+    floor_total = sum(r["execution_floor_s"].values())
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`benchmarks/run.py`); do not edit by hand. Every time is the median",
+        f"of {r['runs']} runs (test suite: {r['test_runs']} run(s)); raw samples are in `results.json`.",
+        "",
+        f"- Date: {m['date']}",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM; {m['platform']}",
+        f"- Python {m['python']}; {m['chromium']}",
+        "",
+        "## Budgets",
+        "",
+        "| Budget | Limit | Measured | Result |",
+        "|---|---|---|---|",
+    ]
+    for item in v.values():
+        lines.append(f"| {item['label']} | {item['limit']:g} {item['unit']} | {_fmt(item['value'], ' ' + item['unit'], 2)} "
+                     f"| **{item['status']}** |")
+    suite = r["test_suite_s"]
+    lines += [
+        "",
+        "## Build and test times",
+        "",
+        "| What | Median (s) | Samples (s) |",
+        "|---|---|---|",
+        f"| Execution floor (all {len(r['execution_floor_s'])} notebooks, nbclient) | {floor_total:.1f} | per notebook below |",
+    ]
+    for label, key in (("Clean build (`make book`, empty `_build/`)", "clean_build_s"),
+                       ("No-change rebuild (`make book`)", "no_change_rebuild_s"),
+                       (f"Rebuild after editing a code cell of `{EDITED_CHAPTER.relative_to(ROOT)}`", "edit_rebuild_s")):
+        samples = r[key]
+        lines.append(f"| {label} | {statistics.median(samples):.1f} | {', '.join(f'{s:.1f}' for s in samples)} |")
+    for label, key in (("Test suite, serial (`pytest`)", "serial"), ("Test suite, `pytest -n 2 --dist loadfile`", "parallel"),
+                       ("`make test` (no-change build + parallel suite)", "make_test")):
+        samples = suite[key]
+        if samples:
+            lines.append(f"| {label} | {statistics.median(samples):.1f} | {', '.join(f'{s:.1f}' for s in samples)} |")
+    lines += ["", "### Execution floor per notebook", "", "| Notebook | Seconds |", "|---|---|"]
+    lines += [f"| `{name}` | {secs:.2f} |" for name, secs in r["execution_floor_s"].items()]
+    lines += [
+        "",
+        "## Pages",
+        "",
+        "Cold cache, one fresh browser context per load, local server on 127.0.0.1. *Raw* is what the",
+        "page loads uncompressed; *gzip* is what a static host that compresses text (GitHub Pages,",
+        "Netlify, nginx with gzip) transfers. *Charts drawn* is the time from navigation until the",
+        "last chart's marks are in the page.",
+        "",
+        "| Page | HTML (KB) | Requests | Raw (KB) | gzip (KB) | Charts | Charts drawn (ms) | Load event (ms) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for p in r["pages"]:
+        lines.append(f"| `{p['page']}` | {p['html_bytes'] / 1000:.0f} | {p['requests']:.0f} | {p['raw_bytes'] / 1000:.0f} "
+                     f"| {p['transfer_bytes'] / 1000:.0f} | {p['charts']:.0f} | {_fmt(p['chart_ms'], '', 0)} | {p['load_ms']:.0f} |")
+    text = "\n".join(lines) + "\n"
+    (OUT / "results.md").write_text(text, encoding="utf-8")
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per build and page measurement (median taken)")
+    parser.add_argument("--test-runs", type=int, default=1, help="runs of each test-suite variant (0 skips them)")
+    args = parser.parse_args(argv)
+
+    results: dict = {"machine": machine(), "runs": args.runs, "test_runs": args.test_runs}
+    steps = [
+        ("execution floor", lambda: results.__setitem__("execution_floor_s", execution_floor(args.runs))),
+        ("clean builds", lambda: results.__setitem__("clean_build_s", clean_build(args.runs))),
+        ("no-change rebuilds", lambda: results.__setitem__("no_change_rebuild_s", [make_book() for _ in range(args.runs)])),
+        ("one-chapter edits", lambda: results.__setitem__("edit_rebuild_s", edit_rebuild(args.runs))),
+        ("pages in Chromium", lambda: results.__setitem__("pages", page_metrics(args.runs))),
+        ("test suite", lambda: results.__setitem__("test_suite_s", test_suite(args.test_runs))),
+    ]
+    for name, step in steps:
+        start = time.perf_counter()
+        print(f"bench: {name} ...", flush=True)
+        step()
+        print(f"bench: {name} done in {time.perf_counter() - start:.0f} s", flush=True)
+    results["verdicts"] = verdicts(results)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_markdown(results)
+    for item in results["verdicts"].values():
+        print(f"{item['status']:7} {item['label']}: {_fmt(item['value'], ' ' + item['unit'], 2)} (limit {item['limit']:g} {item['unit']})")
+    print(f"Written: {(OUT / 'results.md').relative_to(ROOT)}, {(OUT / 'results.json').relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
