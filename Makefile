@@ -41,15 +41,20 @@ $(STAMPS)/chromium:
 setup: $(STAMPS)/venv $(STAMPS)/npm ## install the pinned Python and npm dependencies
 
 # The execution cache keys on notebook content only: when the shared code or the data
-# change, every notebook's outputs may change, so the cache is dropped.
+# change, every notebook's outputs may change, so the cache is dropped. Sphinx does not
+# notice changed templates or vendored assets either, so those drop the built pages.
 $(STAMPS)/inputs: $(wildcard sinorussia/*.py) $(wildcard data/*.csv) data/datapackage.json | $(STAMPS)/venv
 	rm -rf _build/.jupyter_cache _build/.doctrees _build/html
+	touch $@
+
+$(STAMPS)/theme: $(wildcard _templates/*.html _templates/*/*.html sinorussia/assets/*) package-lock.json | $(STAMPS)/venv
+	rm -rf _build/.doctrees _build/html
 	touch $@
 
 pages: setup ## regenerate the pages built from data/ (glossary)
 	$(BIN)/python -m sinorussia.pages
 
-book: setup pages $(STAMPS)/inputs ## execute every notebook (cached) and build the HTML book into _build/html
+book: setup pages $(STAMPS)/inputs $(STAMPS)/theme ## execute every notebook (cached) and build the HTML book into _build/html
 	$(BIN)/jupyter-book build . --path-output . --builder html -W -n --keep-going
 	@echo "Open _build/html/index.html"
 

@@ -3,11 +3,13 @@
 What it does (see ``README.md``, section *Offline by design*):
 
 * copies vega, vega-lite and vega-embed from ``node_modules/`` into
-  ``_static/vendor/`` and adds them **only to pages that draw a chart**, before
-  require.js, so the UMD builds define ``window.vegaEmbed`` instead of
-  registering anonymous AMD modules;
-* serves require.js and the ipywidgets HTML manager from the same folder (it
-  sets myst-nb's ``nb_ipywidgets_js``), so widget pages load no CDN script;
+  ``_static/vendor/`` and adds them **only to pages that draw a chart**;
+* serves require.js and the ipywidgets HTML manager from the same folder, and
+  sets myst-nb's ``nb_ipywidgets_js`` to a small loader
+  (``assets/widgets-on-demand.js``) that fetches them only when a reader scrolls
+  near an explorer: they weigh 1.1 MB compressed, more than the rest of a page.
+  Loaded after the vega UMD builds, require.js cannot capture them as anonymous
+  AMD modules;
 * removes two pieces of extension markup that fail accessibility checks
   (:data:`ACCESSIBILITY_FIXES`);
 * removes sphinx-thebe's inline ``THEBE_JS_URL`` script, which the theme
@@ -35,6 +37,9 @@ WIDGET_SCRIPTS = {
     "require.min.js": "requirejs/require.js",
     "embed-amd.js": "@jupyter-widgets/html-manager/dist/embed-amd.js",
 }
+#: Our loader: fetches WIDGET_SCRIPTS only when a reader reaches an explorer.
+WIDGET_LOADER = "widgets-on-demand.js"
+ASSETS = Path(__file__).resolve().parent / "assets"
 CHART_MARKER = "vegaEmbed("
 _THEBE_CONFIG = re.compile(r'<script type="text/x-thebe-config">.*?</script>', re.S)
 
@@ -53,9 +58,10 @@ ACCESSIBILITY_FIXES = [
 
 def _vendor_files() -> dict[str, Path]:
     files = {name: NODE_MODULES / rel for name, rel in {**CHART_SCRIPTS, **WIDGET_SCRIPTS}.items()}
+    files[WIDGET_LOADER] = ASSETS / WIDGET_LOADER
     dist = NODE_MODULES / "@jupyter-widgets/html-manager/dist"
     # The widget manager's bundled CSS loads its fonts from its module path under
-    # require's baseUrl (see _point_require_at_vendor).
+    # require's baseUrl (set by the loader).
     for font in dist.glob("*"):
         if font.suffix in {".woff", ".woff2", ".ttf", ".eot", ".svg"}:
             # which module's path is used depends on load order: serve both
@@ -81,22 +87,8 @@ def _copy_assets(app, exception) -> None:
     for name, source in _vendor_files().items():
         dest = target / name
         dest.parent.mkdir(parents=True, exist_ok=True)
-        if not dest.exists() or dest.stat().st_size != source.stat().st_size:
+        if not dest.exists() or dest.read_bytes() != source.read_bytes():
             shutil.copyfile(source, dest)
-
-
-def _point_require_at_vendor(scripts, context) -> None:
-    """On widget pages, tell require.js that modules live in ``_static/vendor/``: the
-    widget manager derives its font URLs from its own module path, which is otherwise
-    relative to the page (fonts then 404 on every page below the root)."""
-    from sphinx.builders.html._assets import _JavaScript
-
-    for index, script in enumerate(scripts):
-        if str(getattr(script, "filename", "")).endswith(f"{VENDOR}/require.min.js"):
-            base = context["pathto"](f"_static/{VENDOR}/", 1)
-            config = _JavaScript("", body=f'require.config({{baseUrl: "{base}"}});', priority=script.priority)
-            scripts.insert(index + 1, config)
-            return
 
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:
@@ -107,7 +99,6 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         s for s in scripts if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
         and "thebe" not in str(s).lower()
     ]
-    _point_require_at_vendor(scripts, context)
     if "body" in context:
         body = _THEBE_CONFIG.sub("", context["body"])
         for old, new in ACCESSIBILITY_FIXES:
@@ -119,10 +110,7 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
 
 
 def _widget_scripts(app, config) -> None:
-    config.nb_ipywidgets_js = {
-        f"{VENDOR}/require.min.js": {},
-        f"{VENDOR}/embed-amd.js": {"data-jupyter-widgets-cdn": "_static/vendor/"},
-    }
+    config.nb_ipywidgets_js = {f"{VENDOR}/{WIDGET_LOADER}": {}}
 
 
 def setup(app):

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = toc_pages()
 CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
+WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
 
 
 class Visit:
@@ -110,9 +111,29 @@ def test_widgets_render_with_saved_state_and_live_note(browser, book_server, pat
     try:
         state = v.page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count()
         assert state == 1, "the page embeds no widget state"
-        v.page.wait_for_selector(".widget-vbox", timeout=10000)
+        # The widget manager is fetched only when a reader scrolls near an explorer.
+        v.page.locator(WIDGET_VIEW).first.evaluate("view => view.parentElement.scrollIntoView()")
+        v.page.wait_for_selector(".widget-vbox", timeout=15000)
+        v.page.wait_for_load_state("networkidle")
         assert v.page.locator(".widget-dropdown select, .widget-hslider, .widget-text input").count() >= 1
         assert "Live in Jupyter" in v.page.locator(".widget-vbox").first.inner_text()
+        # the manager, its fonts and styles: all local, all found, no errors
+        assert v.external == [] and v.failed == [] and v.errors == [], (v.external, v.failed, v.errors)
+    finally:
+        v.close()
+
+
+def test_icons_draw_from_the_local_icon_font(browser, book_server):
+    """The theme's 1.5 MB fontawesome.js is not loaded; the CSS web font draws the icons."""
+    v = Visit(browser, book_server, "intro.html")
+    try:
+        family = v.page.evaluate("""() => getComputedStyle(
+            document.querySelector('.fa-magnifying-glass'), '::before').fontFamily""")
+        assert "Font Awesome" in family
+        v.page.wait_for_load_state("networkidle")
+        loaded = v.page.evaluate("""() => document.fonts.check('900 16px "Font Awesome 6 Free"', '\\uf002')""")
+        assert loaded, "the Font Awesome web font did not load"
+        assert v.failed == [] and v.external == []
     finally:
         v.close()
 
