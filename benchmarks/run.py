@@ -30,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from sinorussia.site import HTML, ROOT, block_other_hosts, launch_chromium, serve, toc_pages
+from sinorussia.site import HTML, ROOT, WIDGET_VIEW, block_other_hosts, launch_chromium, serve, toc_pages
 
 OUT = ROOT / "benchmarks"
 PYTHON = sys.executable
@@ -40,7 +40,6 @@ BUILD_STATE = [ROOT / "_build" / name for name in (".jupyter_cache", ".doctrees"
 #: Content types a static host compresses (fonts such as woff2 are compressed already).
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
 MB = 1_000_000
-WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
 
 BUDGETS = {
     "clean_build_ratio": ("clean build / execution floor", 1.5, "×"),

@@ -113,8 +113,9 @@ def economy_asymmetry_chart(figures: pd.DataFrame):
         chart,
         "From junior to senior partner: the economic reversal",
         [figures.set_index("figure_id").loc["F01", "source"]],
-        "Two bars: in 1989 China's economy was about half of Russia's; in 2019 it was six times larger on a "
-        "purchasing-power basis. The two comparisons use different bases.",
+        f"Two bars of China's economy as a multiple of Russia's: {rows['multiple'][0]:.2g} in {rows['period'][0]} "
+        f"({rows['stated'][0]}) and {rows['multiple'][1]:.2g} in {rows['period'][1]} ({rows['stated'][1]}, "
+        f"{rows['basis'][1]}). The two comparisons use different bases.",
         subtitle="Two different bases: compare the direction, not the exact change.",
     )
 
@@ -139,8 +140,10 @@ def membership_chart(memberships: pd.DataFrame, organisations: pd.DataFrame):
         chart,
         "From the Shanghai Five to the SCO",
         sorted(set(data["source"])),
-        "Membership of the Shanghai Five (1996) and the Shanghai Cooperation Organization (2001): the five founders "
-        "of 1996 and Uzbekistan, invited in 2001. Click a square to highlight a member.",
+        "Membership by body and year joined, as the seeds give it: " + "; ".join(
+            f"{body}: " + ", ".join(f"{m.member} ({m.joined_year})" for m in group.itertuples())
+            for body, group in data.sort_values(["joined_year", "member"]).groupby("body", sort=False)
+        ) + ". Click a square to highlight a member.",
         subtitle="Click a member to highlight it; double-click to reset.",
     )
 
@@ -155,6 +158,17 @@ def _figure_rows(figures: pd.DataFrame, ids: list[str], group: dict[str, str]) -
         label=rows["source"] + ", " + year,
         stated=qualifier + rows["value"].map("{:g}".format) + " " + rows["unit"],
     )
+
+
+def figures_sentence(rows: pd.DataFrame) -> str:
+    """The figures as the seeds state them, for a chart's text alternative:
+    '<indicator>: <qualifier value unit> (<seed>, <year>)', joined with semicolons."""
+    return "; ".join(f"{r.indicator}: {r.stated} ({r.label})" for r in rows.itertuples()) + "."
+
+
+def _year_span(values) -> str:
+    years = sorted({int(v) for v in values})
+    return f"{years[0]} to {years[-1]}" if len(years) > 1 else str(years[0])
 
 
 def _figure_tooltip():
@@ -186,8 +200,7 @@ def dependence_chart(figures: pd.DataFrame):
         (chart + text).properties(width=420, height=170),
         "Who depends on whom? The shares the seeds give",
         sorted(set(data["source"])),
-        "Bars for four percentage shares: Russia covered 40 percent of EU-28 gas and 30 percent of oil demand (2017); "
-        "about half of Russian mining machinery comes from China; China is projected to use 22 percent of world energy by 2040.",
+        f"Bars for {len(data)} percentage shares with different bases. " + figures_sentence(data),
         subtitle="Each bar is labelled with its seed and reference year; the bases differ, so the bars are not additive.",
     )
 
@@ -238,8 +251,8 @@ def swap_and_reserves_chart(figures: pd.DataFrame):
         alt.hconcat(left, right).resolve_scale(color="independent"),
         "De-dollarization in numbers: modest instruments",
         sorted(set(swap["source"]) | set(reserve["source"])),
-        "Left: the 2014 swap was 150 billion renminbi, about 25 billion dollars by the seed's own conversion. "
-        "Right: the Russian central bank held 14 percent of its reserves in yuan. Separate panels because the units differ.",
+        "Left, the currency swap in two units; right, the yuan share of reserves. " + figures_sentence(swap)
+        + " " + figures_sentence(reserve) + " Separate panels because the units differ.",
         subtitle="Different units, separate panels: do not compare bar heights across them.",
     )
 
@@ -265,9 +278,9 @@ def anchor_currency_chart(figures: pd.DataFrame):
         (bars + labels).properties(width=300, height=240),
         "The dollar's reach versus the euro's (until 2015)",
         sorted(set(data["source"])),
-        "Until 2015, 62 percent of countries anchored to the dollar and less than 30 percent to the euro; about 62 percent of "
-        "developing countries borrowed in dollars and 13 percent in euros. A drop-down switches between the two measures.",
-        subtitle="From the NBER study by Ilzetzki, Reinhart and Rogoff cited in a footnote; 'less than 30' is an upper bound.",
+        "Dollar and euro bars for two measures. " + figures_sentence(data)
+        + " A drop-down switches between the two measures.",
+        subtitle="From the NBER study by Ilzetzki, Reinhart and Rogoff cited in a footnote; 'less than' values are upper bounds.",
     )
 
 
@@ -291,8 +304,8 @@ def tajikistan_chart(figures: pd.DataFrame):
         alt.hconcat(left, right).resolve_scale(color="independent"),
         "Tajikistan: the sharpest case of dependence on China",
         sorted(set(money["source"]) | set(debt["source"])),
-        "Left: China has invested 1.3 billion dollars in Tajikistan. Right: half of Tajikistan's public debt is owed to China. "
-        "Both figures come from the 2019 fragile-alliance seed, without a year or source.",
+        "Left, a bar; right, a ring. " + figures_sentence(pd.concat([money, debt]))
+        + " The seed gives neither a year nor a source for them.",
         subtitle="Figures with no year or source in the seed: treat them as orders of magnitude.",
     )
 
@@ -341,8 +354,8 @@ def engagement_chart(recommendations: pd.DataFrame):
         (points + mean).properties(width=480, height=260),
         "From engagement to pressure: the seeds' advice over time",
         sorted(set(data["source"])),
-        "Recommendations placed by year of writing and by our engagement-to-pressure score; the black tick is each year's average. "
-        "The 2019 and 2021 seeds lean towards engagement; the 2025 seed recommends pressure.",
+        "Recommendations placed by year of writing and by our engagement-to-pressure score; the black tick is each year's average: "
+        + "; ".join(f"{year}: {score:+.2f}" for year, score in data.groupby("year")["engagement_score"].mean().items()) + ".",
         subtitle="Scores are the book's coding (recommendations.csv), not the authors' words. Click a seed in the legend.",
     )
 
@@ -371,7 +384,8 @@ def positions_chart(positions: pd.DataFrame):
         (cells + text).add_params(pick).properties(width=480, height=230),
         "Five sources, five questions: what each concludes",
         sorted(set(data["source"])),
-        "A grid of each seed's answer (no, leans no, mixed, leans yes, yes) to five questions about the partnership, seeds ordered "
-        "from 2019 to 2025; a drop-down shows one question. Blank cells mean the seed does not address the question.",
+        f"A grid of each seed's answer (no, leans no, mixed, leans yes, yes) to {len(questions)} questions about the partnership, "
+        f"seeds ordered by year of writing ({_year_span(data['year'])}); a drop-down shows one question. "
+        "Blank cells mean the seed does not address the question.",
         subtitle="Answers are the book's coding of each seed (positions.csv); hover for the supporting quote.",
     )

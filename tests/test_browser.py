@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, toc_pages
-from sinorussia.site import block_other_hosts, wait_for_charts
+from sinorussia.site import WIDGET_VIEW, block_other_hosts, wait_for_charts
 
 pytestmark = pytest.mark.browser
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = toc_pages()
 CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
-WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
 
 
 class Visit:
