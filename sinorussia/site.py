@@ -38,6 +38,10 @@ DRAWN_CHARTS_JS = "document.querySelectorAll('.sinorussia-chart svg.marks').leng
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
 
 
+class ChartsNotDrawn(AssertionError):
+    """A page declares charts that did not draw (a missing or broken vega script)."""
+
+
 def toc_pages() -> list[str]:
     """Every page of the table of contents, in reading order, as paths of built HTML files."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
@@ -101,7 +105,11 @@ def wait_for_charts(page, timeout_ms: int = 15000) -> int:
     """Wait until every chart the page declares has drawn its marks; return how many."""
     expected = page.content().count(CHART_CALL)
     if expected:
-        page.wait_for_function(f"{DRAWN_CHARTS_JS} >= {expected}", timeout=timeout_ms)
+        try:
+            page.wait_for_function(f"{DRAWN_CHARTS_JS} >= {expected}", timeout=timeout_ms)
+        except Exception as error:  # playwright's TimeoutError: say what is missing
+            drawn = page.evaluate(DRAWN_CHARTS_JS)
+            raise ChartsNotDrawn(f"{page.url}: {drawn} of {expected} charts drawn after {timeout_ms / 1000:g} s") from error
     return expected
 
 

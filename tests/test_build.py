@@ -46,11 +46,19 @@ def test_vega_is_loaded_only_on_chart_pages(built_book):
         assert has_chart == loads_vega, page.relative_to(built_book)
 
 
-def test_vega_scripts_come_before_require(built_book):
+def test_widget_manager_is_loaded_on_demand_after_vega(built_book):
+    """Widget pages carry only the small loader; require.js and the 4.4 MB manager are
+    fetched by it when a reader nears an explorer, after the vega UMD builds have run."""
+    widget_pages = 0
     for page in html_files():
         text = page.read_text(encoding="utf-8")
-        if "vendor/vega.min.js" in text and "require.min.js" in text:
-            assert text.index("vendor/vega-embed.min.js") < text.index("require.min.js"), page
+        assert "embed-amd.js" not in text and "require.min.js" not in text, page.relative_to(built_book)
+        if "application/vnd.jupyter.widget-state+json" in text:
+            widget_pages += 1
+            assert "vendor/widgets-on-demand.js" in text, page.relative_to(built_book)
+            if "vendor/vega.min.js" in text:
+                assert text.index("vendor/vega-embed.min.js") < text.index("vendor/widgets-on-demand.js"), page
+    assert widget_pages >= 7, f"only {widget_pages} pages embed widget state"
 
 
 def test_chart_ids_are_deterministic(built_book):
