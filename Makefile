@@ -70,7 +70,7 @@ test: setup $(STAMPS)/chromium book ## run the whole test suite (notebooks, data
 screenshots: setup $(STAMPS)/chromium book ## full-page PNGs of every page at laptop and phone widths into _build/screenshots/
 	$(BIN)/python -m sinorussia.site screenshots
 
-bench: setup $(STAMPS)/chromium book ## measure build, test and page performance into benchmarks/results.md (about 25 minutes)
+bench: setup $(STAMPS)/chromium book ## measure build, test and page performance into benchmarks/results.md (about 10 minutes)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean: ## remove the built book (keeps the execution cache)

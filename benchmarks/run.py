@@ -30,7 +30,8 @@ import sys
 import time
 from pathlib import Path
 
-from sinorussia.site import HTML, ROOT, WIDGET_VIEW, block_other_hosts, launch_chromium, serve, toc_pages
+from sinorussia.site import (CHART_CALL, DRAWN_CHARTS_JS, HTML, ROOT, WIDGET_VIEW, block_other_hosts, launch_chromium,
+                             serve, toc_pages)
 
 OUT = ROOT / "benchmarks"
 PYTHON = sys.executable
@@ -125,7 +126,7 @@ def edit_rebuild(runs: int) -> list[float]:
 
 
 def test_suite(runs: int) -> dict[str, list[float]]:
-    pytest = [PYTHON, "-m", "pytest", "-q", "-p", "no:randomly"]
+    pytest = [PYTHON, "-m", "pytest", "-q"]
     out: dict[str, list[float]] = {"serial": [], "parallel": [], "make_test": []}
     for _ in range(runs):
         out["serial"].append(timed(pytest))
@@ -148,11 +149,11 @@ def measure_page(browser, base: str, path: str) -> dict:
     responses = []
     page.on("response", lambda response: responses.append(response))
     page.goto(f"{base}/{path}", wait_until="load")
-    expected = page.content().count("vegaEmbed(el")
+    expected = page.content().count(CHART_CALL)
     chart_ms = None
     if expected:
         handle = page.wait_for_function(
-            f"document.querySelectorAll('.sinorussia-chart svg.marks').length >= {expected} && performance.now()",
+            f"{DRAWN_CHARTS_JS} >= {expected} && performance.now()",
             polling="raf", timeout=30000)
         chart_ms = handle.json_value()
     page.wait_for_load_state("networkidle")

@@ -13,7 +13,7 @@
   var vendor = me.src.replace(/widgets-on-demand\.js(\?.*)?$/, "");
   var started = false;
 
-  function addScript(src, attributes, onload) {
+  function addScript(src, attributes, onload) {  // onload is optional
     var script = document.createElement("script");
     script.src = vendor + src;
     Object.keys(attributes).forEach(function (name) { script.setAttribute(name, attributes[name]); });
@@ -24,13 +24,10 @@
   function load() {
     if (started) return;
     started = true;
-    document.documentElement.setAttribute("data-widgets", "loading");
     addScript("require.min.js", {}, function () {
       // The manager derives its font URLs from its module path: make that path absolute.
       window.require.config({ baseUrl: vendor });
-      addScript("embed-amd.js", { "data-jupyter-widgets-cdn": vendor }, function () {
-        document.documentElement.setAttribute("data-widgets", "loaded");
-      });
+      addScript("embed-amd.js", { "data-jupyter-widgets-cdn": vendor });
     });
   }
 
