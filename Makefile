@@ -8,7 +8,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
 JOBS ?= 2
-export SINORUSSIA_STATIC_CHARTS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help setup book test serve notebooks pages handouts grade screenshots bench clean clean-all
@@ -43,16 +42,17 @@ setup: $(STAMPS)/venv $(STAMPS)/npm ## install the pinned Python and npm depende
 # The execution cache keys on notebook content only: when the shared code or the data
 # change, every notebook's outputs may change, so the cache is dropped. Sphinx does not
 # notice changed templates or vendored assets either, so those drop the built pages.
-$(STAMPS)/inputs: $(wildcard sinorussia/*.py) $(wildcard data/*.csv) data/datapackage.json | $(STAMPS)/venv
-	rm -rf _build/.jupyter_cache _build/.doctrees _build/html
+$(STAMPS)/inputs: $(wildcard sinorussia/*.py sinorussia_book/*.py) $(wildcard data/*.csv) data/datapackage.json | $(STAMPS)/venv
+	$(BIN)/python -m sinorussia.validation
+	rm -rf _build/.doctrees _build/html
 	touch $@
 
-$(STAMPS)/theme: $(wildcard _templates/*.html _templates/*/*.html sinorussia/assets/*) package-lock.json | $(STAMPS)/venv
+$(STAMPS)/theme: $(wildcard _templates/*.html _templates/*/*.html sinorussia_book/assets/*) package-lock.json | $(STAMPS)/venv
 	rm -rf _build/.doctrees _build/html
 	touch $@
 
 pages: setup ## regenerate the pages built from data/ (glossary)
-	$(BIN)/python -m sinorussia.pages
+	$(BIN)/python -m sinorussia_book.pages
 
 book: setup pages $(STAMPS)/inputs $(STAMPS)/theme ## execute every notebook (cached) and build the HTML book into _build/html
 	$(BIN)/jupyter-book build . --path-output . --builder html -W -n --keep-going
@@ -68,7 +68,7 @@ test: setup $(STAMPS)/chromium book ## run the whole test suite (notebooks, data
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 screenshots: setup $(STAMPS)/chromium book ## full-page PNGs of every page at laptop and phone widths into _build/screenshots/
-	$(BIN)/python -m sinorussia.site screenshots
+	$(BIN)/python tests/helpers/site.py screenshots
 
 bench: setup $(STAMPS)/chromium book ## measure build, test and page performance into benchmarks/results.md (about 10 minutes)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -30,7 +30,8 @@ import sys
 import time
 from pathlib import Path
 
-from sinorussia.site import (CHART_CALL, DRAWN_CHARTS_JS, HTML, ROOT, WIDGET_VIEW, block_other_hosts, launch_chromium,
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from helpers.site import (CHART_CALL, DRAWN_CHARTS_JS, HTML, ROOT, WIDGET_VIEW, block_other_hosts, launch_chromium,
                              serve, toc_pages)
 
 OUT = ROOT / "benchmarks"

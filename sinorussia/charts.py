@@ -8,17 +8,19 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .data import THEME_LABELS, THEMES
+from .data import theme_labels, themes
 
 #: Okabe-Ito colour-blind-safe palette
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-THEME_COLOURS = dict(zip([THEME_LABELS[t] for t in THEMES], PALETTE))
+def theme_colours() -> dict[str, str]:
+    """Each theme's label and its colour in the book's colour-blind-safe palette."""
+    return dict(zip([theme_labels()[t] for t in themes()], PALETTE))
 WIDTH = 620
 
 
 def theme_scale() -> alt.Scale:
     """The fixed theme -> colour mapping used by every chart."""
-    return alt.Scale(domain=list(THEME_COLOURS), range=list(THEME_COLOURS.values()))
+    return alt.Scale(domain=list(theme_colours()), range=list(theme_colours().values()))
 
 
 def finish(chart, title: str, sources: list[str] | str, description: str, subtitle: str | None = None):
@@ -36,7 +38,7 @@ def finish(chart, title: str, sources: list[str] | str, description: str, subtit
 
 
 def _theme_labels(series: pd.Series) -> pd.Series:
-    return series.astype(str).map(THEME_LABELS)
+    return series.astype(str).map(theme_labels())
 
 
 def timeline_chart(events: pd.DataFrame):
@@ -53,14 +55,14 @@ def timeline_chart(events: pd.DataFrame):
     pick = alt.param(
         name="theme_filter",
         value="all",
-        bind=alt.binding_select(options=["all"] + THEMES, labels=["All themes"] + [THEME_LABELS[t] for t in THEMES], name="Show theme: "),
+        bind=alt.binding_select(options=["all"] + themes(), labels=["All themes"] + [theme_labels()[t] for t in themes()], name="Show theme: "),
     )
     base = alt.Chart(data).transform_filter(
         "theme_filter == 'all' || indexof(datum.all_themes, '|' + theme_filter + '|') >= 0"
     )
     points = base.mark_point(filled=True, size=110, opacity=0.85).encode(
         x=alt.X("date:T", title="Date (first day of the known period)", axis=alt.Axis(format="%Y")),
-        y=alt.Y("theme_label:N", title="Main theme", sort=[THEME_LABELS[t] for t in THEMES]),
+        y=alt.Y("theme_label:N", title="Main theme", sort=[theme_labels()[t] for t in themes()]),
         color=alt.Color("theme_label:N", scale=theme_scale(), title="Main theme"),
         shape=alt.Shape("precision:N", title="Date known to the", scale=alt.Scale(domain=["day", "month", "year", "decade"])),
         tooltip=[
@@ -216,7 +218,7 @@ def theme_timeline_chart(events: pd.DataFrame, theme: str, title: str):
     first, last = int(data["year"].min()), int(data["year"].max())
     start = alt.param(name="from_year", value=first, bind=alt.binding_range(min=first, max=last, step=1, name="Show events from year: "))
     base = alt.Chart(data).transform_filter("datum.year >= from_year")
-    dots = base.mark_circle(size=120, color=THEME_COLOURS[THEME_LABELS[theme]]).encode(
+    dots = base.mark_circle(size=120, color=theme_colours()[theme_labels()[theme]]).encode(
         x=alt.X("year:Q", title="Year", scale=alt.Scale(domain=[first - 1, last + 1]), axis=alt.Axis(format="d")),
         y=alt.Y("title:N", title=None, sort=alt.EncodingSortField("row")),
         tooltip=[alt.Tooltip("title:N", title="Event"), alt.Tooltip("when:N", title="Date"), alt.Tooltip("precision:N", title="Precision"),
@@ -226,7 +228,7 @@ def theme_timeline_chart(events: pd.DataFrame, theme: str, title: str):
         dots.properties(width=300, height=22 * len(data)),
         title,
         sorted(set(data["source"])),
-        f"{len(data)} {THEME_LABELS[theme].lower()} events from {first} to {last}, one per line; a slider hides the events before a chosen year.",
+        f"{len(data)} {theme_labels()[theme].lower()} events from {first} to {last}, one per line; a slider hides the events before a chosen year.",
         subtitle="Move the slider to start the timeline later; hover a dot for its source.",
     )
 

@@ -1,4 +1,4 @@
-"""The hidden first cell of every chapter: ``from sinorussia.notebook import *``.
+"""Chart rendering for the chapters (imported by :mod:`sinorussia.chapter`).
 
 It switches Altair to a renderer that works in the published book without a
 network (when the book is built or tested, see :func:`use_book_renderer`) and
@@ -14,26 +14,6 @@ import os
 
 import altair as alt
 from myst_nb import glue as _glue
-
-from .selfcheck import check  # noqa: F401
-from .widgets import (  # noqa: F401
-    CountryExplorer, EventExplorer, FigureExplorer, PositionsExplorer, RecommendationExplorer, SwapConverter,
-)
-from . import charts  # noqa: F401
-from .data import (  # noqa: F401  (re-exported for the chapters)
-    THEME_LABELS,
-    load_events,
-    load_figures,
-    load_glossary,
-    load_memberships,
-    load_organisations,
-    load_positions,
-    load_questions,
-    load_recommendations,
-    load_seeds,
-    load_source_notes,
-    seed_labels,
-)
 
 STATIC_ENV = "SINORUSSIA_STATIC_CHARTS"
 _counter = itertools.count(1)
@@ -75,7 +55,6 @@ def use_book_renderer() -> None:
     alt.renderers.register("sinorussia-book", _book_renderer)
     if os.environ.get(STATIC_ENV) == "1":
         alt.renderers.enable("sinorussia-book")
-    alt.data_transformers.disable_max_rows()
 
 
 def glue(name: str, value, fmt: str = "{:g}"):

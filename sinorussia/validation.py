@@ -10,11 +10,10 @@ shows them, the header being line 1).
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import DATA_DIR, SEEDS_DIR
+from . import paths
 from .provenance import quote_in_seed
 
 QUOTE_PAIRS = (("seed", "quote"), ("other_seed", "other_quote"))
@@ -41,6 +40,12 @@ class DataValidationError(ValueError):
         super().__init__(f"{len(problems)} problem(s) in the data:\n{shown}{more}")
 
 
+def _dirs(data_dir, seeds_dir) -> tuple[Path, Path]:
+    data_dir = Path(data_dir) if data_dir else paths.data_dir()
+    seeds_dir = Path(seeds_dir) if seeds_dir else data_dir.parent / "seeds"
+    return data_dir, seeds_dir
+
+
 def _package(data_dir: Path):
     from frictionless import Package  # imported lazily: it is slow to import
 
@@ -57,8 +62,7 @@ def _schema_problems(resource, file: str) -> list[Problem]:
             if not field and err.type == "primary-key":
                 field = "+".join(resource.schema.primary_key)
             if not field and err.type == "foreign-key":
-                match = re.search(r'for "([^"]+)"', err.note or "")
-                field = match.group(1) if match else None
+                field = "+".join(getattr(err, "field_names", None) or []) or None
             message = f"{err.title}: {err.note}"
             cell = getattr(err, "cell", None)
             if cell is not None and err.type != "foreign-key":
@@ -95,9 +99,9 @@ def _provenance_problems(path: Path, file: str, seeds_dir: Path) -> list[Problem
     return problems
 
 
-def table_problems(name: str, data_dir: Path | str = DATA_DIR, seeds_dir: Path | str = SEEDS_DIR) -> list[Problem]:
+def table_problems(name: str, data_dir: Path | str | None = None, seeds_dir: Path | str | None = None) -> list[Problem]:
     """Every problem in one table (a resource name of the data package)."""
-    data_dir, seeds_dir = Path(data_dir), Path(seeds_dir)
+    data_dir, seeds_dir = _dirs(data_dir, seeds_dir)
     package = _package(data_dir)
     resource = package.get_resource(name)
     path = data_dir / resource.path
@@ -106,21 +110,56 @@ def table_problems(name: str, data_dir: Path | str = DATA_DIR, seeds_dir: Path |
         return [Problem(file, 0, "(file)", "file is missing")]
     problems = _schema_problems(resource, file)
     problems += _provenance_problems(path, file, seeds_dir)
+    if name == "facts" and not problems:
+        problems += _fact_problems(data_dir)
     return problems
 
 
-def validate_table(name: str, data_dir: Path | str = DATA_DIR, seeds_dir: Path | str = SEEDS_DIR) -> None:
+def _fact_problems(data_dir: Path) -> list[Problem]:
+    """Every fact of ``facts.csv`` must resolve to a value that reads in its format."""
+    from . import facts
+
+    problems = []
+    for spec in facts.specs(data_dir).values():
+        try:
+            facts.render(spec.name, data_dir)
+        except facts.FactError as error:
+            field = "row" if "row" in str(error) or "query" in str(error) else "field"
+            problems.append(Problem("data/facts.csv", spec.line, field, str(error)))
+    return problems
+
+
+def validate_table(name: str, data_dir: Path | str | None = None, seeds_dir: Path | str | None = None) -> None:
     """Raise :class:`DataValidationError` if table ``name`` has any problem."""
     problems = table_problems(name, data_dir, seeds_dir)
     if problems:
         raise DataValidationError(problems)
 
 
-def validate_all(data_dir: Path | str = DATA_DIR, seeds_dir: Path | str = SEEDS_DIR) -> None:
+def validate_all(data_dir: Path | str | None = None, seeds_dir: Path | str | None = None) -> None:
     """Validate every table of the data package; report all problems at once."""
-    package = _package(Path(data_dir))
+    data_dir, seeds_dir = _dirs(data_dir, seeds_dir)
+    package = _package(data_dir)
     problems = []
     for resource in package.resources:
         problems += table_problems(resource.name, data_dir, seeds_dir)
     if problems:
         raise DataValidationError(problems)
+
+
+def main() -> int:
+    """``python -m sinorussia.validation``: validate the whole data package once (run by
+    ``make book`` before the build and by the test suite), exit 1 listing every problem."""
+    import sys
+
+    try:
+        validate_all()
+    except DataValidationError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print("data/: every table valid, every quote found in its seed")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

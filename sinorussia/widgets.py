@@ -13,7 +13,7 @@ import html
 import ipywidgets as w
 import pandas as pd
 
-from .data import THEME_LABELS, THEMES
+from .data import theme_labels, themes
 
 LIVE_NOTE = (
     '<p class="live-note"><strong>Live in Jupyter:</strong> this explorer responds when the chapter runs '
@@ -67,7 +67,7 @@ class EventExplorer(Explorer):
         )
         years = self.events["date"].dt.year
         actors = sorted({a for row in events["actors"] for a in row})
-        self.theme = w.Dropdown(options=[(ALL, ALL)] + [(THEME_LABELS[t], t) for t in THEMES], value=ALL, description="Theme")
+        self.theme = w.Dropdown(options=[(ALL, ALL)] + [(theme_labels()[t], t) for t in themes()], value=ALL, description="Theme")
         year_options = sorted(set(int(y) for y in years))
         # two drop-downs rather than a range slider: the slider's handles have no accessible name
         self.start = w.Dropdown(options=year_options, value=year_options[0], description="From")

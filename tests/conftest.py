@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sinorussia.site import HTML, ROOT, launch_chromium, serve, toc_pages  # noqa: F401 (re-exported to tests)
+from helpers.site import HTML, ROOT, launch_chromium, serve, toc_pages  # noqa: F401 (re-exported to tests)
 
 
 @pytest.fixture(scope="session")

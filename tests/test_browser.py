@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, toc_pages
-from sinorussia.site import WIDGET_VIEW, block_other_hosts, wait_for_charts
+from helpers.site import WIDGET_VIEW, block_other_hosts, wait_for_charts
 
 pytestmark = pytest.mark.browser
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -6,7 +6,8 @@ import json
 import altair as alt
 import pytest
 
-from sinorussia import charts, data, pages, selfcheck, widgets
+from sinorussia import charts, data, selfcheck, widgets
+from sinorussia_book import pages
 from sinorussia.notebook import chart_html
 
 
@@ -90,7 +91,7 @@ def test_self_check_answers_come_from_data():
 
 
 def test_glossary_page_is_current():
-    assert pages.main(["--check"]) == 0, "run `python -m sinorussia.pages`"
+    assert pages.main(["--check"]) == 0, "run `python -m sinorussia_book.pages`"
 
 
 def test_import_is_light():

@@ -22,9 +22,7 @@ import re
 import shutil
 from pathlib import Path
 
-from .paths import ROOT
 
-NODE_MODULES = ROOT / "node_modules"
 VENDOR = "vendor"
 
 #: file in the book -> file in node_modules
@@ -56,7 +54,12 @@ ACCESSIBILITY_FIXES = [
 ]
 
 
-def _vendor_files() -> dict[str, Path]:
+def _node_modules(app) -> Path:
+    return Path(app.srcdir) / "node_modules"
+
+
+def _vendor_files(app) -> dict[str, Path]:
+    NODE_MODULES = _node_modules(app)
     files = {name: NODE_MODULES / rel for name, rel in {**CHART_SCRIPTS, **WIDGET_SCRIPTS}.items()}
     files[WIDGET_LOADER] = ASSETS / WIDGET_LOADER
     dist = NODE_MODULES / "@jupyter-widgets/html-manager/dist"
@@ -71,11 +74,11 @@ def _vendor_files() -> dict[str, Path]:
 
 
 def _check_assets(app) -> None:
-    missing = [str(p) for p in _vendor_files().values() if not p.is_file()]
-    if missing or not NODE_MODULES.is_dir():
+    missing = [str(p) for p in _vendor_files(app).values() if not p.is_file()]
+    if missing or not _node_modules(app).is_dir():
         raise RuntimeError(
             "Offline browser assets are missing (run `make book`, which runs `npm ci`): "
-            + ", ".join(missing or [str(NODE_MODULES)])
+            + ", ".join(missing or [str(_node_modules(app))])
         )
 
 
@@ -84,7 +87,7 @@ def _copy_assets(app, exception) -> None:
         return
     target = Path(app.outdir) / "_static" / VENDOR
     target.mkdir(parents=True, exist_ok=True)
-    for name, source in _vendor_files().items():
+    for name, source in _vendor_files(app).items():
         dest = target / name
         dest.parent.mkdir(parents=True, exist_ok=True)
         if not dest.exists() or dest.read_bytes() != source.read_bytes():

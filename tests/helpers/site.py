@@ -4,7 +4,7 @@ Shared by the browser tests (tests/), the reviewers' screenshots (`make screensh
 and the page-weight benchmark (benchmarks/run.py), so all three visit the same pages
 in the same browser the same way.
 
-Run ``python -m sinorussia.site screenshots`` to save every page of the table of
+Run ``python tests/helpers/site.py screenshots`` to save every page of the table of
 contents at a laptop and a phone width into ``_build/screenshots/``.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from sinorussia.paths import ROOT
+ROOT = Path(__file__).resolve().parents[2]
 
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
