@@ -27,7 +27,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .paths import ROOT
+from .paths import project_root
+
+ROOT = project_root()
 
 EXERCISES = ROOT / "exercises"
 HANDOUTS = ROOT / "_build" / "handouts"
