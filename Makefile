@@ -32,6 +32,7 @@ $(STAMPS)/venv: requirements.txt pyproject.toml | $(STAMPS)/python-venv
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
+	mkdir -p $(VENV)/share/jupyter/lab/settings && cp .jupyter-lab/overrides.json $(VENV)/share/jupyter/lab/settings/
 	touch $@
 
 NODE_MAJOR := $(shell sed -n 's/.*"node": *">=\([0-9]*\).*/\1/p' package.json)
