@@ -40,8 +40,16 @@ CHECKS: dict[str, tuple[str, Callable[[], object]]] = {
         lambda: int(data.load_events().set_index("event_id").loc["E18", "date"].year),
     ),
     "synthesis-no-split": (
-        "How many seeds answer 'no' or 'leans no' to the question 'Can the West pull the two apart?'",
-        lambda: int(data.load_positions().query("question_id == 'west_can_split' and score < 0").shape[0]),
+        "The two oldest seeds, written in the same year, are both coded on 'Can the West pull the two apart?'. "
+        "Which reading of the grid is right? (a) They give the same answer, which supports the idea that the date "
+        "of writing decides a source's verdict. (b) They give different answers, so the date of writing alone cannot "
+        "explain their verdicts. (c) Only one of them is coded on this question, so no comparison is possible. "
+        "Answer with a letter.",
+        lambda: (lambda pair: "c" if len(pair) < 2 else ("a" if pair["stance"].nunique() == 1 else "b"))(
+            (lambda split: split[split["year"] == split["year"].min()])(
+                data.load_positions().query("question_id == 'west_can_split'")
+            )
+        ),
     ),
 }
 
