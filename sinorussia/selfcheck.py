@@ -12,8 +12,14 @@ from . import data
 
 CHECKS: dict[str, tuple[str, Callable[[], object]]] = {
     "history-sco-founders": (
-        "How many states founded the SCO in 2001, according to memberships.csv?",
-        lambda: int((data.load_memberships().query("org_id == 'sco'")).shape[0]),
+        "The fragile-alliance paper says that in the SCO's founding year 'the same five countries invited Uzbekistan to join their group'; "
+        "memberships.csv codes the five as founders and Uzbekistan as invited. Which statement is best supported? "
+        "(a) Six states founded the SCO and the table is simply wrong. (b) Five states founded the SCO and Uzbekistan joined later. "
+        "(c) The passage says the five invited Uzbekistan when they agreed to set up the SCO but does not say whether it counts "
+        "as a founder, so a count of founders from the table measures a coding choice. (d) The passage gives no year for the founding. "
+        "Answer with a letter.",
+        lambda: "c" if (data.load_memberships().set_index("membership_id").loc["M11", ["role", "joined_year"]].tolist()
+                         == ["invited", data.load_events().set_index("event_id").loc["E07", "date"].year]) else "a",
     ),
     "history-split-gap": (
         "How many years lie between the split year the 2022 seed gives and the border war year in events.csv?",
