@@ -22,12 +22,16 @@ CHECKS: dict[str, tuple[str, Callable[[], object]]] = {
                          == ["invited", data.load_events().set_index("event_id").loc["E07", "date"].year]) else "a",
     ),
     "history-split-gap": (
-        "How many years lie between the split year the 2022 seed gives and the border war year in events.csv?",
+        "How many years lie between the split year the Flocking-together article gives (row E02) and the border war year (row E03) in events.csv?",
         lambda: int(data.load_events().set_index("event_id").loc["E03", "date"].year - data.load_events().set_index("event_id").loc["E02", "date"].year),
     ),
     "energy-eu-gas": (
-        "What share (percent) of EU-28 gas demand did Russia cover according to figures.csv?",
-        lambda: float(data.load_figures().set_index("figure_id").loc["F21", "value"]),
+        "The ISPI analysis gives Russia's share of 'the total EU-28's demand' for gas (row F21), citing a Eurostat page whose date "
+        "its footnote gives (row F41). Which description of the figure is best supported? (a) Russia supplied that share of all the gas "
+        "the EU consumed in the year of the Eurostat page. (b) It is Russia's share of the EU's gas imports, as reported in that Eurostat "
+        "publication, for a year the seed does not state. (c) It is the share of Russia's gas exports that went to the EU. "
+        "(d) It is a projection. Answer with a letter.",
+        lambda: "b" if "import" in data.load_source_notes().set_index("note_id").loc["N25", "other_quote"] else "a",
     ),
     "dedollar-implied-rate": (
         "Which exchange rate (renminbi per dollar) does the seed's conversion of the swap imply? Round to a whole number.",
