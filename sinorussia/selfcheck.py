@@ -34,8 +34,11 @@ CHECKS: dict[str, tuple[str, Callable[[], object]]] = {
         lambda: "b" if "import" in data.load_source_notes().set_index("note_id").loc["N25", "other_quote"] else "a",
     ),
     "dedollar-implied-rate": (
-        "Which exchange rate (renminbi per dollar) does the seed's conversion of the swap imply? Round to a whole number.",
-        lambda: round(data.load_figures().set_index("figure_id").loc["F27", "value"] / data.load_figures().set_index("figure_id").loc["F28", "value"]),
+        "The ISPI analysis converts the swap's amount in renminbi (row F27) into 'about' an amount in dollars (row F28). "
+        "Which statement is best supported? (a) The seed states the exchange rate it used. (b) The conversion implies an exchange "
+        "rate that the seed never states, nor says which date's rate it used, so the dollar figure is the seed's approximation. "
+        "(c) The swap was worth exactly that many dollars. (d) The swap was paid out in dollars. Answer with a letter.",
+        lambda: "b" if data.load_figures().set_index("figure_id").loc["F28", "qualifier"] == "about" else "c",
     ),
     "central-asia-tajik-debt": (
         "What share (percent) of Tajikistan's public debt is owed to China according to the seeds?",
