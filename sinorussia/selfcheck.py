@@ -12,20 +12,33 @@ from . import data
 
 CHECKS: dict[str, tuple[str, Callable[[], object]]] = {
     "history-sco-founders": (
-        "How many states founded the SCO in 2001, according to memberships.csv?",
-        lambda: int((data.load_memberships().query("org_id == 'sco'")).shape[0]),
+        "The fragile-alliance paper says that in the SCO's founding year 'the same five countries invited Uzbekistan to join their group'; "
+        "memberships.csv codes the five as founders and Uzbekistan as invited. Which statement is best supported? "
+        "(a) Six states founded the SCO and the table is simply wrong. (b) Five states founded the SCO and Uzbekistan joined later. "
+        "(c) The passage says the five invited Uzbekistan when they agreed to set up the SCO but does not say whether it counts "
+        "as a founder, so a count of founders from the table measures a coding choice. (d) The passage gives no year for the founding. "
+        "Answer with a letter.",
+        lambda: "c" if (data.load_memberships().set_index("membership_id").loc["M11", ["role", "joined_year"]].tolist()
+                         == ["invited", data.load_events().set_index("event_id").loc["E07", "date"].year]) else "a",
     ),
     "history-split-gap": (
-        "How many years lie between the split year the 2022 seed gives and the border war year in events.csv?",
+        "How many years lie between the split year the Flocking-together article gives (row E02) and the border war year (row E03) in events.csv?",
         lambda: int(data.load_events().set_index("event_id").loc["E03", "date"].year - data.load_events().set_index("event_id").loc["E02", "date"].year),
     ),
     "energy-eu-gas": (
-        "What share (percent) of EU-28 gas demand did Russia cover according to figures.csv?",
-        lambda: float(data.load_figures().set_index("figure_id").loc["F21", "value"]),
+        "The ISPI analysis gives Russia's share of 'the total EU-28's demand' for gas (row F21), citing a Eurostat page whose date "
+        "its footnote gives (row F41). Which description of the figure is best supported? (a) Russia supplied that share of all the gas "
+        "the EU consumed in the year of the Eurostat page. (b) It is Russia's share of the EU's gas imports, as reported in that Eurostat "
+        "publication, for a year the seed does not state. (c) It is the share of Russia's gas exports that went to the EU. "
+        "(d) It is a projection. Answer with a letter.",
+        lambda: "b" if "import" in data.load_source_notes().set_index("note_id").loc["N25", "other_quote"] else "a",
     ),
     "dedollar-implied-rate": (
-        "Which exchange rate (renminbi per dollar) does the seed's conversion of the swap imply? Round to a whole number.",
-        lambda: round(data.load_figures().set_index("figure_id").loc["F27", "value"] / data.load_figures().set_index("figure_id").loc["F28", "value"]),
+        "The ISPI analysis converts the swap's amount in renminbi (row F27) into 'about' an amount in dollars (row F28). "
+        "Which statement is best supported? (a) The seed states the exchange rate it used. (b) The conversion implies an exchange "
+        "rate that the seed never states, nor says which date's rate it used, so the dollar figure is the seed's approximation. "
+        "(c) The swap was worth exactly that many dollars. (d) The swap was paid out in dollars. Answer with a letter.",
+        lambda: "b" if data.load_figures().set_index("figure_id").loc["F28", "qualifier"] == "about" else "c",
     ),
     "central-asia-tajik-debt": (
         "What share (percent) of Tajikistan's public debt is owed to China according to the seeds?",
