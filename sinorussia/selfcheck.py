@@ -28,8 +28,14 @@ CHECKS: dict[str, tuple[str, Callable[[], object]]] = {
         lambda: round(data.load_figures().set_index("figure_id").loc["F27", "value"] / data.load_figures().set_index("figure_id").loc["F28", "value"]),
     ),
     "central-asia-tajik-debt": (
-        "What share (percent) of Tajikistan's public debt is owed to China according to the seeds?",
-        lambda: float(data.load_figures().set_index("figure_id").loc["F11", "value"]),
+        "The fragile-alliance paper writes that 'Half of the national public debt depends on loans received from Beijing'. "
+        "Which statement may a careful reader make? (a) China holds half of all public debt in Central Asia; "
+        "(b) about half of Tajikistan's public debt was owed to China when the paper was written, by the paper's account, with no year or source given; "
+        "(c) Tajikistan's debt to China has doubled since Chinese troops arrived; "
+        "(d) exactly half of Tajikistan's external debt was owed to China in the year of the SCO's creation. Answer with a letter.",
+        # (b) is right because figures.csv codes the share as 'about' half, for Tajikistan, with no reference year.
+        lambda: "b" if (lambda r: r["entity"] == "Tajikistan" and r["qualifier"] == "about" and str(r["reference_year"]) in ("", "nan", "None", "<NA>"))(
+            data.load_figures().set_index("figure_id").loc["F11"]) else "?",
     ),
     "eu-policy-pressure-seed": (
         "Which seed (its year) makes the only recommendations scored -2 (pressure) in recommendations.csv?",
