@@ -38,8 +38,14 @@ CHECKS: dict[str, tuple[str, Callable[[], object]]] = {
             data.load_figures().set_index("figure_id").loc["F11"]) else "?",
     ),
     "eu-policy-pressure-seed": (
-        "Which seed (its year) makes the only recommendations scored -2 (pressure) in recommendations.csv?",
-        lambda: int(data.load_recommendations().query("engagement_score == -2")["year"].unique()[0]),
+        "Which seed makes the only recommendation scored -2 in recommendations.csv, and on which assumption does it rest? "
+        "(a) the EUISS text: China responds to pressure; (b) the EUISS text: the United States will lead a common Western policy; "
+        "(c) the article on flocking together: a radical change in Russia's internal politics; (d) Lehrer: transatlantic synchronisation. "
+        "Answer with a letter.",
+        # (a): the -2 row comes from the EUISS seed, whose quote ties the price China pays to its responsiveness to pressure.
+        lambda: {"euiss2025": "a", "flocking2022": "c", "lehrer2021": "d"}.get(
+            data.load_seeds().set_index("seed").loc[
+                data.load_recommendations().query("engagement_score == -2")["seed"].unique()[0], "bibkey"], "?"),
     ),
     "security-veto-year": (
         "In which year did Russia and China jointly veto the Venezuela draft, according to events.csv?",
