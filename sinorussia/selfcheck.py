@@ -48,8 +48,13 @@ CHECKS: dict[str, tuple[str, Callable[[], object]]] = {
                 data.load_recommendations().query("engagement_score == -2")["seed"].unique()[0], "bibkey"], "?"),
     ),
     "security-veto-year": (
-        "In which year did Russia and China jointly veto the Venezuela draft, according to events.csv?",
-        lambda: int(data.load_events().set_index("event_id").loc["E18", "date"].year),
+        "Russia and China vetoed a US-backed draft on Venezuela. Which reading of the ISPI analysis is right? "
+        "(a) the analysis calls it their first joint veto; (b) the analysis gives it as a recent example of vetoes used jointly "
+        "'on many occasions', and the date comes from its endnote on a Security Council meeting; (c) the analysis says China abstained; "
+        "(d) the date comes from the 2022 article. Answer with a letter.",
+        # (b): row E18 comes from the ISPI seed and its quote is the endnote citing the UNSC meeting.
+        lambda: "b" if (lambda r: r["seed"] == "003_8dd19b2cc8e48f20.txt" and str(r["quote"]).startswith("UNSC"))(
+            data.load_events().set_index("event_id").loc["E18"]) else "?",
     ),
     "synthesis-no-split": (
         "How many seeds answer 'no' or 'leans no' to the question 'Can the West pull the two apart?'",
