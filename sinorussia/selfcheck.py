@@ -41,16 +41,33 @@ CHECKS: dict[str, tuple[str, Callable[[], object]]] = {
         lambda: "b" if data.load_figures().set_index("figure_id").loc["F28", "qualifier"] == "about" else "c",
     ),
     "central-asia-tajik-debt": (
-        "What share (percent) of Tajikistan's public debt is owed to China according to the seeds?",
-        lambda: float(data.load_figures().set_index("figure_id").loc["F11", "value"]),
+        "The fragile-alliance paper writes that 'Half of the national public debt depends on loans received from Beijing'. "
+        "Which statement may a careful reader make? (a) China holds half of all public debt in Central Asia; "
+        "(b) about half of Tajikistan's public debt was owed to China when the paper was written, by the paper's account, with no year or source given; "
+        "(c) Tajikistan's debt to China has doubled since Chinese troops arrived; "
+        "(d) exactly half of Tajikistan's external debt was owed to China in the year of the SCO's creation. Answer with a letter.",
+        # (b) is right because figures.csv codes the share as 'about' half, for Tajikistan, with no reference year.
+        lambda: "b" if (lambda r: r["entity"] == "Tajikistan" and r["qualifier"] == "about" and str(r["reference_year"]) in ("", "nan", "None", "<NA>"))(
+            data.load_figures().set_index("figure_id").loc["F11"]) else "?",
     ),
     "eu-policy-pressure-seed": (
-        "Which seed (its year) makes the only recommendations scored -2 (pressure) in recommendations.csv?",
-        lambda: int(data.load_recommendations().query("engagement_score == -2")["year"].unique()[0]),
+        "Which seed makes the only recommendation scored -2 in recommendations.csv, and on which assumption does it rest? "
+        "(a) the EUISS text: China responds to pressure; (b) the EUISS text: the United States will lead a common Western policy; "
+        "(c) the article on flocking together: a radical change in Russia's internal politics; (d) Lehrer: transatlantic synchronisation. "
+        "Answer with a letter.",
+        # (a): the -2 row comes from the EUISS seed, whose quote ties the price China pays to its responsiveness to pressure.
+        lambda: {"euiss2025": "a", "flocking2022": "c", "lehrer2021": "d"}.get(
+            data.load_seeds().set_index("seed").loc[
+                data.load_recommendations().query("engagement_score == -2")["seed"].unique()[0], "bibkey"], "?"),
     ),
     "security-veto-year": (
-        "In which year did Russia and China jointly veto the Venezuela draft, according to events.csv?",
-        lambda: int(data.load_events().set_index("event_id").loc["E18", "date"].year),
+        "Russia and China vetoed a US-backed draft on Venezuela. Which reading of the ISPI analysis is right? "
+        "(a) the analysis calls it their first joint veto; (b) the analysis gives it as a recent example of vetoes used jointly "
+        "'on many occasions', and the date comes from its endnote on a Security Council meeting; (c) the analysis says China abstained; "
+        "(d) the date comes from the 2022 article. Answer with a letter.",
+        # (b): row E18 comes from the ISPI seed and its quote is the endnote citing the UNSC meeting.
+        lambda: "b" if (lambda r: r["seed"] == "003_8dd19b2cc8e48f20.txt" and str(r["quote"]).startswith("UNSC"))(
+            data.load_events().set_index("event_id").loc["E18"]) else "?",
     ),
     "synthesis-no-split": (
         "The two oldest seeds, written in the same year, are both coded on 'Can the West pull the two apart?'. "
