@@ -126,6 +126,8 @@ def _fact_problems(data_dir: Path) -> list[Problem]:
         except facts.FactError as error:
             field = "row" if "row" in str(error) or "query" in str(error) else "field"
             problems.append(Problem("data/facts.csv", spec.line, field, str(error)))
+        except ValueError as error:  # the table it reads is broken: reported with that table
+            problems.append(Problem("data/facts.csv", spec.line, "table", f"cannot be computed: {error}"))
     return problems
 
 

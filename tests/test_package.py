@@ -61,8 +61,9 @@ def test_event_explorer_filters(events):
     explorer.start.value, explorer.end.value = 2014, 2014
     assert set(explorer.filtered()["date"].dt.year) == {2014}
     explorer.actor.value = "Ukraine"
-    assert set(explorer.filtered()["event_id"]) == {"E08"}
-    assert "1</strong> matching" in explorer.count.value
+    expected = {e for e, d, a in zip(events["event_id"], events["date"], events["actors"]) if d.year == 2014 and "Ukraine" in a}
+    assert set(explorer.filtered()["event_id"]) == expected and expected
+    assert f"{len(expected)}</strong> matching" in explorer.count.value
 
 
 def test_figure_explorer_shows_caveat_and_quote(figures):
@@ -80,12 +81,21 @@ def test_rows_table_escapes_html():
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
-def test_self_check_answers_come_from_data():
-    assert "Correct" in selfcheck.check("history-sco-founders", 6).data
-    assert "Not yet" in selfcheck.check("history-sco-founders", 5).data
-    assert "Replace" in selfcheck.check("history-sco-founders", None).data
-    for question_id, (_, answer) in selfcheck.CHECKS.items():
-        assert answer() is not None, question_id
+@pytest.mark.parametrize("question_id", list(selfcheck.CHECKS))
+def test_every_self_check_accepts_its_answer_and_only_it(question_id):
+    """Each self-check's expected answer comes from the data, is accepted, and a wrong
+    answer is not; a choice question's expected letter is one of its options."""
+    question, answer = selfcheck.CHECKS[question_id]
+    expected = answer()
+    assert expected is not None, question_id
+    assert "Correct" in selfcheck.check(question_id, expected).data
+    assert "Not yet" in selfcheck.check(question_id, "zz-wrong").data
+    assert "Replace" in selfcheck.check(question_id, None).data
+    if isinstance(expected, str) and len(expected) == 1:
+        assert f"({expected})" in question or f"{expected})" in question, f"{question_id}: no option {expected!r}"
+
+
+def test_self_check_refuses_unknown_questions():
     with pytest.raises(KeyError):
         selfcheck.check("no-such-question", 1)
 
