@@ -146,6 +146,13 @@ def kill_uid(uid: int) -> int:
     return killed
 
 
+def _settle(uid: int, seconds: float = 3.0) -> None:
+    """Give the kernel a moment to tear down the PID namespace of a killed sandbox."""
+    deadline = time.monotonic() + seconds
+    while processes_of(uid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def _drain(stream, limit: int, sink: dict) -> None:
     """Read a pipe to its end, keeping at most ``limit`` bytes (the rest is discarded)."""
     kept, total = bytearray(), 0
@@ -181,6 +188,7 @@ def run(scratch: Path, uid: int, limits: Limits, argv: list[str]) -> RunResult:
             except ProcessLookupError:
                 pass
         proc.wait()
+        _settle(uid)
         survivors = kill_uid(uid)
         reader.join(timeout=10)
         proc.stdout.close()
