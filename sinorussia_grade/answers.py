@@ -25,6 +25,10 @@ class Invalid(ValueError):
     """The exported answer is not plain data of an allowed shape."""
 
 
+class Missing(Invalid):
+    """The variable was not defined, left blank or could not be exported."""
+
+
 # --- decoding the untrusted JSON --------------------------------------------------------
 
 def _key(value: Any) -> Any:
@@ -73,6 +77,8 @@ def decode(value: Any, depth: int = 0) -> Any:
     if tag == "$float" and body in ("nan", "inf", "-inf"):
         return float(body)
     if tag == "$missing" and type(body) is str:
+        raise Missing(body[:200])
+    if tag == "$rejected" and type(body) is str:
         raise Invalid(body[:200])
     raise Invalid(f"unknown tag {str(tag)[:40]!r}")
 
@@ -382,6 +388,9 @@ def score(problem_set: str, answers_json: bytes, maxima: dict[str, float], data:
         try:
             value = decode(raw[check.variable])
             ok = bool(check.test(value, data))
+        except Missing as exc:
+            ok = False
+            notes.append(f"{question}: no answer ({str(exc)[:120]})")
         except Invalid as exc:
             ok = False
             notes.append(f"{question}: answer not gradable ({str(exc)[:120]})")

@@ -29,7 +29,8 @@ MAX_ERRORS = 50
 EXTRACT = r'''
 def __sinorussia_extract(__names, __probes, __path):
     import builtins as _b, json as _json, math as _math
-    _type, _len, _str, _repr = _b.type, _b.len, _b.str, _b.repr
+    _type = (0).__class__.__class__  # the real `type`, even if builtins.type was replaced
+    _str, _repr = _b.str, _b.repr
     _int, _float, _bool, _list, _dict = _b.int, _b.float, _b.bool, _b.list, _b.dict
     _plain = (_int, _float, _str, _bool, _b.type(None))
     try:
@@ -57,6 +58,8 @@ def __sinorussia_extract(__names, __probes, __path):
             if t is _float and not _math.isfinite(x):
                 return {"$float": _repr(x)}
             return x
+        if x is Ellipsis:
+            return {"$missing": "left blank (...)"}
         if t in _np_int:
             return _int(x)
         if t in _np_float:
@@ -96,7 +99,7 @@ def __sinorussia_extract(__names, __probes, __path):
         try:
             out[name] = conv(g[name])
         except BaseException as e:
-            out[name] = {"$missing": "%s: %s" % (_type(e).__name__, _str(e)[:200])}
+            out[name] = {"$rejected": "%s: %s" % (_type(e).__name__, _str(e)[:200])}
     with _b.open(__path, "w", encoding="utf-8") as f:
         f.write(_json.dumps(out))
 
