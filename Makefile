@@ -52,6 +52,15 @@ $(STAMPS)/chromium:
 	fi
 	touch $@
 
+$(STAMPS)/bwrap:
+	@mkdir -p $(STAMPS)
+	@if ! command -v bwrap >/dev/null; then \
+	  echo "Installing Debian's bubblewrap for the grading sandbox"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q bubblewrap >/dev/null; \
+	fi
+	touch $@
+
 setup: $(STAMPS)/venv $(STAMPS)/npm ## install the pinned Python and npm dependencies
 
 # The execution cache keys on notebook content only: when the shared code or the data
@@ -94,7 +103,7 @@ serve: book ## serve the built book on http://127.0.0.1:8000
 notebooks: setup ## re-execute every notebook in place so its stored outputs are fresh
 	for nb in chapters/*.ipynb appendix/*.ipynb exercises/*.ipynb; do (cd $$(dirname $$nb) && ../$(BIN)/jupyter execute --inplace $$(basename $$nb)); done
 
-test: setup $(STAMPS)/chromium book ## run the whole test suite (notebooks executed once, data, build, browser, JupyterLab, student pack)
+test: setup $(STAMPS)/chromium $(STAMPS)/bwrap book ## run the whole test suite (notebooks executed once, data, build, browser, JupyterLab, student pack, sandboxed grading)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 screenshots: setup $(STAMPS)/chromium book ## full-page PNGs of every page at laptop and phone widths into _build/screenshots/
@@ -110,9 +119,10 @@ clean-all: ## remove everything generated, including installs
 	rm -rf _build $(VENV) node_modules $(STAMPS)
 
 handouts: setup ## student notebooks, answer keys and autograders into _build/handouts/
-	$(BIN)/python -m sinorussia.grading handouts
+	$(BIN)/sinorussia-grade handouts
 
 SUBMISSIONS ?=
-grade: handouts ## grade every .ipynb in SUBMISSIONS=<folder> into _build/handouts/gradebook.csv
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder>"; exit 2; }
-	$(BIN)/python -m sinorussia.grading grade "$(SUBMISSIONS)" --out _build/handouts/gradebook.csv
+GRADE_ARGS ?=
+grade: handouts $(STAMPS)/bwrap ## grade every file under SUBMISSIONS=<folder> (sandboxed) into _build/handouts/gradebook.csv + LMS CSVs
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> [GRADE_ARGS='--timeout 120 --fresh']"; exit 2; }
+	$(BIN)/sinorussia-grade grade "$(SUBMISSIONS)" --out _build/handouts/gradebook.csv $(GRADE_ARGS)

@@ -1,0 +1,71 @@
+"""Problem-set masters and the handouts made from them with Otter-Grader's ``otter assign``.
+
+``sinorussia-grade handouts`` (``make handouts``) writes, under ``_build/handouts/``:
+
+- ``student/<set>.ipynb``: what students get (no solutions, no hidden tests);
+- ``answer_keys/<set>.ipynb``: the solutions, marking rubrics and grade descriptors;
+- ``autograder/<set>-autograder.zip``: Otter's tests, kept for reference. Official scores
+  do not come from them but from :mod:`sinorussia_grade.answers`.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sinorussia.paths import ROOT
+
+EXERCISES = ROOT / "exercises"
+HANDOUTS = ROOT / "_build" / "handouts"
+OTTER = Path(sys.executable).with_name("otter")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a problem set as declared in its master."""
+
+    name: str
+    points: float
+    manual: bool
+
+
+def masters(exercises: Path = EXERCISES) -> list[Path]:
+    """The problem-set masters (one per theme chapter)."""
+    return sorted(exercises.glob("*.ipynb"))
+
+
+def questions(master: Path) -> list[Question]:
+    """The questions of a master, in order, from its ``# BEGIN QUESTION`` raw cells."""
+    found = []
+    for cell in json.loads(master.read_text(encoding="utf-8"))["cells"]:
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "raw" and text.startswith("# BEGIN QUESTION"):
+            fields = {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in text.splitlines()[1:] if ":" in line)}
+            found.append(Question(fields["name"], float(fields.get("points", 1)), fields.get("manual") == "true"))
+    return found
+
+
+def make_handouts(out: Path = HANDOUTS) -> list[str]:
+    """Run ``otter assign`` on every master; return the problem-set names."""
+    names = []
+    for sub in ("student", "answer_keys", "autograder"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    for master in masters():
+        with tempfile.TemporaryDirectory(prefix="sinorussia-handouts-") as tmp:
+            work = Path(tmp) / master.name
+            shutil.copyfile(master, work)
+            result = subprocess.run([str(OTTER), "assign", str(work), str(Path(tmp) / "dist")],
+                                    capture_output=True, text=True, cwd=tmp)
+            if result.returncode != 0:
+                raise RuntimeError(f"otter assign failed for {master.name}:\n{result.stderr[-2000:]}")
+            dist = Path(tmp) / "dist"
+            shutil.copyfile(dist / "student" / master.name, out / "student" / master.name)
+            shutil.copyfile(dist / "autograder" / master.name, out / "answer_keys" / master.name)
+            (zip_file,) = (dist / "autograder").glob("*.zip")
+            shutil.copyfile(zip_file, out / "autograder" / f"{master.stem}-autograder.zip")
+        names.append(master.stem)
+    return names

@@ -1,0 +1,166 @@
+"""Runs INSIDE the sandbox: execute one submitted notebook, then export its answers as plain data.
+
+This file is bind-mounted read-only into the sandbox on its own (the rest of the
+``sinorussia_grade`` package, which knows the expected answers, is not visible there). It
+imports nothing from the project. Usage inside the sandbox::
+
+    python -I runner.py SPEC.json
+
+SPEC.json (written by the grader) names the notebook, the output files and, for each
+answer variable, how to export it. The runner:
+
+1. reads the notebook with nbformat, upgrading nbformat 3 to 4, and replaces any
+   kernelspec with the course kernel ``python3``;
+2. executes it with nbclient (errors allowed, outputs not kept except error names);
+3. appends an extraction cell, executed in the same kernel, that converts each answer
+   variable to plain JSON data with exact type checks and writes ``answers.json``.
+
+Nothing here is trusted by the grader: the student's code runs in the same kernel and can
+tamper with the extraction, so the grader re-validates whatever JSON comes out and
+compares it with expected values that it computes itself from ``data/``.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+MAX_ERRORS = 50
+
+EXTRACT = r'''
+def __sinorussia_extract(__names, __probes, __path):
+    import builtins as _b, json as _json, math as _math
+    _type = (0).__class__.__class__  # the real `type`, even if builtins.type was replaced
+    _str, _repr = _b.str, _b.repr
+    _int, _float, _bool, _list, _dict = _b.int, _b.float, _b.bool, _b.list, _b.dict
+    _plain = (_int, _float, _str, _bool, _b.type(None))
+    try:
+        import numpy as _np
+        _np_int = (_np.int8, _np.int16, _np.int32, _np.int64, _np.uint8, _np.uint16, _np.uint32, _np.uint64)
+        _np_float = (_np.float16, _np.float32, _np.float64)
+        _np_bool = (_np.bool_,)
+    except Exception:
+        _np = None; _np_int = _np_float = _np_bool = ()
+    try:
+        import pandas as _pd
+    except Exception:
+        _pd = None
+    try:
+        import altair as _alt
+        _charts = tuple(getattr(_alt, n) for n in ("Chart", "LayerChart", "HConcatChart", "VConcatChart", "ConcatChart", "FacetChart") if hasattr(_alt, n))
+    except Exception:
+        _charts = ()
+
+    def conv(x, depth=0):
+        if depth > 20:
+            raise ValueError("nested too deeply")
+        t = _type(x)
+        if t in _plain:
+            if t is _float and not _math.isfinite(x):
+                return {"$float": _repr(x)}
+            return x
+        if x is Ellipsis:
+            return {"$missing": "left blank (...)"}
+        if t in _np_int:
+            return _int(x)
+        if t in _np_float:
+            return conv(_float(x), depth)
+        if t in _np_bool:
+            return _bool(x)
+        if t is _list or t is _b.tuple:
+            return [conv(v, depth + 1) for v in x]
+        if t is _dict:
+            return {"$dict": [[conv(k, depth + 1), conv(v, depth + 1)] for k, v in x.items()]}
+        if _pd is not None and t is _pd.Timestamp:
+            return {"$timestamp": x.isoformat()}
+        if _pd is not None and t is _pd.Series:
+            return {"$series": {"index": [conv(v, depth + 1) for v in x.index.tolist()],
+                                "values": [conv(v, depth + 1) for v in x.astype(object).tolist()]}}
+        if _pd is not None and t is _pd.DataFrame:
+            return {"$frame": {"columns": [_str(c) for c in x.columns],
+                               "records": [[conv(v, depth + 1) for v in row] for row in x.astype(object).values.tolist()]}}
+        if t in _charts:
+            return {"$chart": _json.loads(_json.dumps(x.to_dict()))}
+        if t is _b.type(conv) and __probes.get(getattr(x, "__name__", "")) is not None:
+            calls = []
+            for args in __probes[x.__name__]:
+                try:
+                    calls.append([args, conv(x(*args), depth + 1)])
+                except Exception as e:
+                    calls.append([args, {"$raises": _type(e).__name__}])
+            return {"$function": calls}
+        raise TypeError("an answer of type %s cannot be graded" % t.__name__)
+
+    out = {}
+    g = globals()
+    for name in __names:
+        if name not in g:
+            out[name] = {"$missing": "not defined"}
+            continue
+        try:
+            out[name] = conv(g[name])
+        except BaseException as e:
+            out[name] = {"$rejected": "%s: %s" % (_type(e).__name__, _str(e)[:200])}
+    with _b.open(__path, "w", encoding="utf-8") as f:
+        f.write(_json.dumps(out))
+
+__sinorussia_extract(__NAMES__, __PROBES__, __PATH__)
+'''
+
+
+def load_notebook(path: str):
+    """Read a submission as an nbformat-4 notebook (nbformat 3 is upgraded) on the course kernel."""
+    import nbformat
+
+    with open(path, encoding="utf-8") as handle:
+        raw = handle.read()
+    version = json.loads(raw).get("nbformat", 4)
+    notebook = nbformat.reads(raw, as_version=4) if version in (3, 4) else None
+    if notebook is None:
+        raise ValueError(f"unsupported nbformat {version!r}")
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    return notebook
+
+
+def quiet_client(notebook, errors: list):
+    """An nbclient that keeps no outputs (bounded memory) but records the names of errors."""
+    from nbclient import NotebookClient
+
+    class QuietClient(NotebookClient):
+        def output(self, outs, msg, display_id, cell_index):
+            if msg.get("msg_type") == "error" and len(errors) < MAX_ERRORS:
+                content = msg.get("content", {})
+                errors.append({"cell": cell_index, "ename": str(content.get("ename", ""))[:80],
+                               "evalue": str(content.get("evalue", ""))[:200]})
+            return None
+
+    return QuietClient(notebook, kernel_name="python3", timeout=None, allow_errors=True,
+                       startup_timeout=60, record_timing=False)
+
+
+def main(spec_path: str) -> int:
+    """Execute the notebook named in the spec and export its answers; return an exit code."""
+    import nbformat
+
+    with open(spec_path, encoding="utf-8") as handle:
+        spec = json.load(handle)
+    report = {"errors": [], "stage": "read"}
+    try:
+        notebook = load_notebook(spec["notebook"])
+        code = (EXTRACT.replace("__NAMES__", repr(spec["names"])).replace("__PROBES__", repr(spec["probes"]))
+                .replace("__PATH__", repr(spec["answers"])))
+        notebook.cells.append(nbformat.v4.new_code_cell(code))
+        report["stage"] = "execute"
+        quiet_client(notebook, report["errors"]).execute()
+        report["stage"] = "done"
+    except Exception as exc:  # the report says how far it got; the grader decides
+        report["failure"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+    with open(spec["report"], "w", encoding="utf-8") as handle:
+        json.dump(report, handle)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1]))
