@@ -179,7 +179,7 @@ class Data:
     def table(self, name: str):
         if name not in self._cache:
             loader = getattr(book_data, f"load_{name}")
-            self._cache[name] = loader(self.data_dir, self.seeds_dir)
+            self._cache[name] = loader(self.data_dir)
         return self._cache[name]
 
     def figure(self, figure_id: str) -> float:

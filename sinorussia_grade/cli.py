@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sinorussia.paths import DATA_DIR, SEEDS_DIR
+from sinorussia.paths import data_dir, seeds_dir
+
+DATA_DIR, SEEDS_DIR = data_dir(), seeds_dir()
 
 from . import gradebook, handouts, sandbox
 

@@ -21,7 +21,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sinorussia.paths import DATA_DIR, SEEDS_DIR
+from sinorussia.paths import data_dir, seeds_dir
+
+DATA_DIR, SEEDS_DIR = data_dir(), seeds_dir()
 
 from . import answers, handouts, lms, sandbox
 from .submissions import MAX_NOTEBOOK_BYTES, Submission, discover, latest_first, printable, problem_set_of

@@ -17,7 +17,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sinorussia.paths import ROOT
+from sinorussia.paths import project_root
+
+ROOT = project_root()
 
 EXERCISES = ROOT / "exercises"
 HANDOUTS = ROOT / "_build" / "handouts"

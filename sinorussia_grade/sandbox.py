@@ -29,7 +29,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sinorussia.paths import DATA_DIR, ROOT, SEEDS_DIR
+from sinorussia.paths import data_dir, project_root, seeds_dir
+
+ROOT, DATA_DIR, SEEDS_DIR = project_root(), data_dir(), seeds_dir()
 
 RUNNER = Path(__file__).with_name("runner.py")
 VENV = Path(sys.prefix)
@@ -100,7 +102,7 @@ def bwrap_command(scratch: Path, uid: int, limits: Limits, argv: list[str]) -> l
     outer += ["--perms", "0755", "--dir", "/grader", "--ro-bind", str(RUNNER), "/grader/runner.py",
               "--bind", str(scratch), "/scratch", "--chdir", "/scratch"]
     env = {"PATH": f"{VENV}/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-           "SINORUSSIA_STATIC_CHARTS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "OPENBLAS_NUM_THREADS": "1",
+           "SINORUSSIA_DATA": str(DATA_DIR), "PYDEVD_DISABLE_FILE_VALIDATION": "1", "OPENBLAS_NUM_THREADS": "1",
            "OMP_NUM_THREADS": "1", "MPLCONFIGDIR": "/tmp/mpl", "JUPYTER_PLATFORM_DIRS": "1"}
     for key, value in env.items():
         outer += ["--setenv", key, value]
