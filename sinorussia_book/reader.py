@@ -403,17 +403,20 @@ def _merged(spans):
 def _cited_by(reader: Reader, block: Block) -> str:
     """The line under a passage: each row that quotes it, with its table and label."""
     items = []
-    seen = set()
+    anchors: dict[str, list[str]] = {}
     for _, _, anchor, row_id in sorted(block.spans):
-        if anchor in seen:
-            continue
-        seen.add(anchor)
+        if anchor not in anchors.setdefault(row_id, []):
+            anchors[row_id].append(anchor)
+    for row_id, here in anchors.items():
+        anchor = here[0]
         table, row = reader.rows[row_id]
         label = _row_label(table, row)
         item = (f'<a class="reader-row" href="#{_esc(anchor)}">{_esc(row_id)}</a> '
                 f'<span class="reader-row-label">{_esc(TABLE_NOUNS.get(table, table))}'
                 f'{": " + _esc(label) if label else ""}</span>')
-        if table == "source_notes":
+        if table == "source_notes" and len(here) > 1:
+            item += " — both of its passages are in this paragraph"
+        elif table == "source_notes":
             item += _compare_link(reader, row_id, row, anchor)
         items.append(f"<li>{item}</li>")
     return f'<ul class="reader-cited" aria-label="Rows that quote this passage">{"".join(items)}</ul>'
@@ -500,7 +503,7 @@ def external_page(reader: Reader) -> str:
 
 def index_page(reader: Reader) -> str:
     """``appendix/sources.md``: the seeds with links to their reader pages."""
-    lines = [GENERATED, "", "# Sources", "",
+    lines = [GENERATED, "", "# Sources: the seed articles", "",
              "Every fact in this book comes from five seed articles, through the tables in `data/`: each row "
              "names its seed and quotes the passage that supports it. A reader page per seed shows those "
              "passages in context, with the quoted words highlighted, so that any claim can be checked "
@@ -563,3 +566,18 @@ def _shorten(text: str, limit: int = 220) -> str:
 def reader_pages_in_toc(toc_text: str) -> list[str]:
     """The reader pages a ``_toc.yml`` (or the index's toctree) lists."""
     return re.findall(rf"{re.escape(links.READER_DIR)}/([\w-]+)", toc_text)
+
+
+def row_links_html(root: str = "../", data_dir=None):
+    """For the data appendix: every table's row ids, each a link to its passage."""
+    from IPython.display import HTML
+
+    by_table: dict[str, list[str]] = {}
+    for row_id, ref in links.row_index(data_dir).items():
+        by_table.setdefault(ref.table, []).append(
+            f'<a href="{_esc(links.passage_url(row_id, root=root, data_dir=data_dir))}">{_esc(row_id)}</a>')
+    body = "".join(f'<tr><th scope="row">{_esc(table)}</th><td>{" ".join(ids)}</td></tr>'
+                   for table, ids in by_table.items())
+    return HTML(f'<table class="reader-row-links"><caption>Row ids by table: each links to the passage '
+                f'it quotes</caption><thead><tr><th scope="col">Table</th><th scope="col">Rows</th></tr>'
+                f'</thead><tbody>{body}</tbody></table>')
