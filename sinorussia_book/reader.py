@@ -76,7 +76,7 @@ def seed_blocks(text: str) -> list[Block]:
     lines = text.splitlines()
     chunks = _blank_separated(lines)
     single = [c for c in chunks if len(c[1]) == 1]
-    if len(chunks) > 40 and len(single) > 0.9 * len(chunks) and \
+    if len(chunks) >= 10 and len(single) > 0.9 * len(chunks) and \
             statistics.median(len(c[1][0]) for c in single) < 130:
         return _hard_wrapped(lines)
     blocks = []
@@ -130,7 +130,7 @@ def _hard_wrapped(lines: list[str]) -> list[Block]:
             blocks.append(body)
         else:
             body.text += "\n" + line.strip()
-        if len(line.strip()) < short:
+        if len(line.strip()) < short and not line.rstrip().endswith("-"):
             body = None
     return blocks
 
@@ -140,7 +140,7 @@ def _starts_paragraph(previous: str, line: str, width: float) -> bool:
     capitalised, visibly shorter line (first lines are indented in the PDF)."""
     text = line.strip()
     return (bool(re.search(r"[.!?:\"\u201d]\d*$", previous)) and text[:1].isupper()
-            and not line.startswith(" ") and len(text) < 0.92 * width)
+            and not line.startswith(" ") and 0.75 * width <= len(text) < 0.92 * width)
 
 
 def note_markers(block: Block, notes: set[int]) -> list[tuple[int, int, int]]:
