@@ -455,11 +455,14 @@ def _reference_table(seed: Seed) -> list[str]:
         ("Seed file", f"`{seed.file}` (sha256 `{entry['sha256']}`)"),
         ("Cite as", f"{{cite:p}}`{seed.bibkey}`"),
     ]
-    return ["| | |", "|---|---|"] + [f"| **{k}** | {_table_cell(v)} |" for k, v in fields]
+    lines = ["```{container} reader-reference", ""]
+    for key, value in fields:
+        lines += [key, f": {_one_line(value)}", ""]
+    return lines + ["```"]
 
 
-def _table_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def seed_page(reader: Reader, seed: Seed) -> str:
@@ -512,14 +515,14 @@ def index_page(reader: Reader) -> str:
              "The seeds are kept byte for byte as supplied (`seeds/`); they are third-party texts, quoted "
              "only briefly and with attribution, never republished whole. Only what each text shows is "
              "recorded; \"unknown\" means the text does not say.", "",
-             "| Seed | Author or institution | Published in | Date | Passages shown |",
-             "|---|---|---|---|---|"]
+             ]
     for seed in reader.seeds.values():
         shown = reader.shown_blocks(seed)
         lines.append(
-            f"| [{seed.short_name}](sources/{seed.bibkey}.md) | {_table_cell(seed.entry['author'])} | "
-            f"{_table_cell(seed.entry['publisher'])} | {seed.entry['year']} | "
-            f"{sum(1 for b in shown if b.spans)} paragraphs, {sum(1 for b in shown if not b.spans)} notes |")
+            f"- **[{seed.short_name}](sources/{seed.bibkey}.md)**. Author: {_one_line(seed.entry['author'])}. "
+            f"Published in: {_one_line(seed.entry['publisher'])}. Year: {seed.entry['year']}. The page shows "
+            f"{sum(1 for b in shown if b.spans)} quoted paragraphs and {sum(1 for b in shown if not b.spans)} "
+            "of the seed's numbered notes.")
     lines += ["", f"Rows from outside the seeds: [their citations](sources/{links.EXTERNAL_PAGE}.md).", ""]
     return "\n".join(lines)
 

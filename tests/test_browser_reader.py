@@ -26,6 +26,10 @@ def test_reader_page_fits_a_phone(browser, book_server, path, theme):
         v.page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
         width = v.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert width[0] <= width[1], f"{path} overflows horizontally at 390 px: {width}"
+        wide = v.page.evaluate("""() => [...document.querySelectorAll('article.bd-article *')]
+            .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > innerWidth + 1)
+            .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
+        assert wide == [], f"{path}: content wider than the phone's screen (scrolls inside its box): {wide}"
         small = v.page.evaluate("""() => [...document.querySelectorAll('.reader-passage, .reader-passage *')]
             .filter(e => e.offsetParent && parseFloat(getComputedStyle(e).fontSize) < 11).length""")
         assert small == 0, f"{small} elements with text under 11 px"
