@@ -5,8 +5,10 @@ The role takes comma-separated row ids of any table (``E..``, ``F..``, ``N..``, 
 for a seed's own numbered note. In the page each id is a small superscript link to
 its passage on the seed's reader page (:func:`sinorussia.links.passage_url`); hovering,
 focusing or tapping it shows the quote and the seed's short name (CSS and a few lines
-of JavaScript in ``assets/evidence/``, no library, no network). An unknown id is a
-build error naming the page, the line and the id.
+of JavaScript in ``assets/evidence/``, no library, no network). A source note that
+quotes two passages gets a second link, ``other``, to its second passage, so a
+"Sources disagree" box reaches both in one click. An unknown id is a build error
+naming the page, the line and the id.
 
 In JupyterLab (jupyterlab-myst) the role is unknown and shows as text.
 
@@ -31,6 +33,8 @@ from sinorussia import links, paths
 ROLE = re.compile(r"\{evidence\}`([^`]*)`")
 ASSETS = Path(__file__).resolve().parent / "assets" / "evidence"
 STATIC = "evidence"
+#: suffix of a source note's second passage (``reader.OTHER_SUFFIX``)
+OTHER = "-other"
 #: Where the book's pages live, relative to its root (generated reader pages carry no markers).
 BOOK_GLOBS = ("*.md", "chapters/*.ipynb", "chapters/*.md", "exercises/*.ipynb", "instructors/*.md",
               "instructors/*.ipynb", "appendix/*.md", "appendix/*.ipynb")
@@ -91,16 +95,18 @@ def book_references(root: str | Path) -> list[str]:
 
 @functools.lru_cache(maxsize=4)
 def _reader(data_dir: str):
-    from sinorussia_book import reader
     folder = Path(data_dir)
-    return reader.build(folder, book_root=folder.parent)
+    return reader_module().build(folder, book_root=folder.parent)
 
 
 def _marker_html(refs: list[tuple[str, str, str, str]], first_id: str) -> str:
-    """The marker: ``[id, id]`` in superscript, each a link with its tooltip."""
+    """The marker: ``[id, id]`` in superscript, each a link with its tooltip. A source
+    note's second passage is a link of its own, shown as ``other``."""
     items = []
     for k, (ref, url, tip, source) in enumerate(refs):
         shown = ref.split("/", 1)[1].replace("-", " ") if "/note-" in ref else ref
+        if ref.endswith(OTHER):
+            shown = "other"
         tip_id = f"{first_id}-{k}"
         items.append(
             f'<span class="evidence-item"><a class="evidence-ref" href="{html.escape(url)}" '
@@ -130,6 +136,9 @@ class EvidenceRole(SphinxRole):
                 return self._error(f"unknown evidence id {ref!r} on page {self.env.docname}, "
                                    f"line {self.lineno}: {error.args[0]}")
             resolved.append((ref, url, tip, source))
+            other = reader_module().other_passage(ref, reader, root=root)
+            if other:
+                resolved.append((ref + OTHER, *other))
         count = self.env.temp_data.setdefault("evidence_count", [0])
         count[0] += 1
         node = nodes.raw(self.rawtext, _marker_html(resolved, f"evidence-{count[0]}"), format="html")
@@ -145,10 +154,15 @@ class EvidenceRole(SphinxRole):
         return [problematic], [msg]
 
 
+def reader_module():
+    """:mod:`sinorussia_book.reader`, imported late (it imports this module)."""
+    from sinorussia_book import reader
+    return reader
+
+
 def reader_tooltip(reader, ref: str) -> tuple[str, str]:
     """The tooltip text and source name of one id (``KeyError`` if unknown)."""
-    from sinorussia_book.reader import tooltip
-    return tooltip(ref, reader)
+    return reader_module().tooltip(ref, reader)
 
 
 def _copy_assets(app, exception) -> None:

@@ -555,11 +555,20 @@ def tooltip(ref: str, reader: Reader) -> tuple[str, str]:
     if ref in reader.external:
         return _shorten(row.get("citation") or ""), "source outside the seeds"
     seed = reader.seeds[row["seed"]]
-    quote = f"\u201c{row['quote']}\u201d"
-    if table == "source_notes" and row.get("other_quote"):
-        other = reader.seeds.get(row.get("other_seed"))
-        quote += f" / \u201c{row['other_quote']}\u201d" + (f" ({other.short_name})" if other else "")
-    return quote, seed.short_name
+    return f"\u201c{row['quote']}\u201d", seed.short_name
+
+
+def other_passage(ref: str, reader: Reader, root: str = "../") -> tuple[str, str, str] | None:
+    """For a source note quoting two passages: ``(url, tooltip text, source name)`` of its
+    second passage (anchor ``<id>-other``); ``None`` for any other id."""
+    if "/note-" in ref or ref in reader.external:
+        return None
+    table, row = reader.rows[ref]
+    other = reader.seeds.get(row.get("other_seed") or "")
+    if table != "source_notes" or not other or not row.get("other_quote"):
+        return None
+    url = f"{root}{links.READER_DIR}/{other.bibkey}.html#{ref}{OTHER_SUFFIX}"
+    return url, f"\u201c{row['other_quote']}\u201d", other.short_name
 
 
 def _shorten(text: str, limit: int = 220) -> str:

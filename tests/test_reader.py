@@ -266,3 +266,14 @@ def test_evidence_role_refuses_unknown_ids(tmp_path, ids, message):
     _, warnings = build_page(tmp_path, f"# T\n\nA claim {{evidence}}`{ids}`.\n")
     assert "ERROR" in warnings and message in warnings, warnings
     assert "page.md:3" in warnings  # Sphinx names the file and line too
+
+
+def test_a_source_note_marker_links_both_passages(tmp_path, model):
+    note = next(i for i, (t, r) in model.rows.items()
+                if t == "source_notes" and r.get("other_quote") and r.get("other_seed") != r.get("seed"))
+    html, warnings = build_page(tmp_path, f"# T\n\nThe sources disagree {{evidence}}`{note}`.\n")
+    assert "ERROR" not in warnings, warnings
+    hrefs = re.findall(r'<a class="evidence-ref" href="([^"]+)"[^>]*>([^<]+)</a>', html)
+    first, second = (model.seeds[model.rows[note][1][f]].bibkey for f in ("seed", "other_seed"))
+    assert hrefs == [(f"../appendix/sources/{first}.html#{note}", note),
+                     (f"../appendix/sources/{second}.html#{note}-other", "other")]
