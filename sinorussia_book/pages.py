@@ -1,8 +1,10 @@
-"""Write the book pages that are generated from ``data/`` (run by ``make book``).
+"""Write the book pages that are generated from ``data/`` and ``seeds/`` (run by ``make pages``).
 
 ``appendix/glossary.md`` is a Sphinx glossary built from ``glossary.csv`` so that
 chapters can link terms with ``{term}`` and the definitions live in one place.
-Run ``python -m sinorussia_book.pages --check`` to verify the committed page is current.
+``appendix/sources.md`` and ``appendix/sources/*.md`` are the source reader
+(:mod:`sinorussia_book.reader`): the passages behind every row.
+Run ``python -m sinorussia_book.pages --check`` to verify the committed pages are current.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import sys
 
 from sinorussia.data import load_glossary, theme_labels
 from sinorussia.paths import project_root
+from sinorussia_book import reader
 
 ROOT = project_root()
 GLOSSARY_PAGE = ROOT / "appendix" / "glossary.md"
@@ -37,17 +40,30 @@ def glossary_markdown() -> str:
     return "\n".join(lines)
 
 
+def generated_pages() -> dict:
+    """Every generated page: ``{path: text}``."""
+    out = {GLOSSARY_PAGE: glossary_markdown()}
+    out.update({ROOT / name: text for name, text in reader.pages(book_root=ROOT).items()})
+    return out
+
+
+def stale_pages(pages: dict) -> list:
+    """The generated pages whose committed text differs (or that are missing)."""
+    return [path for path, text in pages.items()
+            if not path.exists() or path.read_text(encoding="utf-8") != text]
+
+
 def main(argv: list[str]) -> int:
-    text = glossary_markdown()
+    pages = generated_pages()
+    stale = stale_pages(pages)
     if "--check" in argv:
-        current = GLOSSARY_PAGE.read_text(encoding="utf-8") if GLOSSARY_PAGE.exists() else ""
-        if current != text:
-            print(f"{GLOSSARY_PAGE} is out of date: run `python -m sinorussia_book.pages`", file=sys.stderr)
-            return 1
-        return 0
-    if not GLOSSARY_PAGE.exists() or GLOSSARY_PAGE.read_text(encoding="utf-8") != text:
-        GLOSSARY_PAGE.write_text(text, encoding="utf-8")
-        print(f"wrote {GLOSSARY_PAGE.relative_to(ROOT)}")
+        for path in stale:
+            print(f"{path.relative_to(ROOT)} is out of date: run `python -m sinorussia_book.pages`", file=sys.stderr)
+        return 1 if stale else 0
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(pages[path], encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 

@@ -1,0 +1,184 @@
+"""Evidence markers: ``{evidence}`F07,E10``` links a claim to the passages behind it.
+
+The role takes comma-separated row ids of any table (``E..``, ``F..``, ``N..``, ``R..``,
+``P..``, ``M..``, ``G..``, organisation ids such as ``sco``) and ``<bibkey>/note-<n>``
+for a seed's own numbered note. In the page each id is a small superscript link to
+its passage on the seed's reader page (:func:`sinorussia.links.passage_url`); hovering,
+focusing or tapping it shows the quote and the seed's short name (CSS and a few lines
+of JavaScript in ``assets/evidence/``, no library, no network). A source note that
+quotes two passages gets a second link, ``other``, to its second passage, so a
+"Sources disagree" box reaches both in one click. An unknown id is a build error
+naming the page, the line and the id.
+
+In JupyterLab (jupyterlab-myst) the role is unknown and shows as text.
+
+:func:`markers` lists every marker of a notebook or Markdown file, paragraph by
+paragraph, for tests and for the reader pages (which show the notes markers cite).
+"""
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxRole
+
+from sinorussia import links, paths
+
+ROLE = re.compile(r"\{evidence\}`([^`]*)`")
+ASSETS = Path(__file__).resolve().parent / "assets" / "evidence"
+STATIC = "evidence"
+#: suffix of a source note's second passage (``reader.OTHER_SUFFIX``)
+OTHER = "-other"
+#: Where the book's pages live, relative to its root (generated reader pages carry no markers).
+BOOK_GLOBS = ("*.md", "chapters/*.ipynb", "chapters/*.md", "exercises/*.ipynb", "instructors/*.md",
+              "instructors/*.ipynb", "appendix/*.md", "appendix/*.ipynb")
+
+
+# ------------------------------------------------------------- markers in source files
+
+@dataclass(frozen=True)
+class Marker:
+    """One ``{evidence}`` role in a source file."""
+
+    path: str
+    cell: int | None      #: index of the notebook cell (``None`` in a Markdown file)
+    paragraph: int        #: index of the paragraph in the cell or file (blank-line separated)
+    ids: tuple[str, ...]
+    text: str             #: the paragraph, for messages
+
+
+def split_ids(text: str) -> list[str]:
+    """The ids of one role's content, ``'F07, E10'`` -> ``['F07', 'E10']``."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _paragraph_markers(path: str, cell: int | None, source: str) -> list[Marker]:
+    found = []
+    for i, paragraph in enumerate(re.split(r"\n\s*\n", source)):
+        for match in ROLE.finditer(paragraph):
+            found.append(Marker(path, cell, i, tuple(split_ids(match.group(1))), paragraph.strip()))
+    return found
+
+
+def markers(path: str | Path) -> list[Marker]:
+    """Every evidence marker of a notebook's Markdown cells or of a Markdown file, in order."""
+    path = Path(path)
+    if path.suffix == ".ipynb":
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        found = []
+        for index, cell in enumerate(cells):
+            if cell["cell_type"] == "markdown":
+                source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                found += _paragraph_markers(str(path), index, source)
+        return found
+    return _paragraph_markers(str(path), None, path.read_text(encoding="utf-8"))
+
+
+def book_files(root: str | Path) -> list[Path]:
+    """The book's own pages that may carry markers."""
+    root = Path(root)
+    return sorted({p for pattern in BOOK_GLOBS for p in root.glob(pattern)})
+
+
+def book_references(root: str | Path) -> list[str]:
+    """Every id cited by a marker anywhere in the book (with repeats)."""
+    return [ref for path in book_files(root) for marker in markers(path) for ref in marker.ids]
+
+
+# ---------------------------------------------------------------------- the role
+
+@functools.lru_cache(maxsize=4)
+def _reader(data_dir: str):
+    folder = Path(data_dir)
+    return reader_module().build(folder, book_root=folder.parent)
+
+
+def _marker_html(refs: list[tuple[str, str, str, str]], first_id: str) -> str:
+    """The marker: ``[id, id]`` in superscript, each a link with its tooltip. A source
+    note's second passage is a link of its own, shown as ``other``."""
+    items = []
+    for k, (ref, url, tip, source) in enumerate(refs):
+        shown = ref.split("/", 1)[1].replace("-", " ") if "/note-" in ref else ref
+        if ref.endswith(OTHER):
+            shown = "other"
+        tip_id = f"{first_id}-{k}"
+        items.append(
+            f'<span class="evidence-item"><a class="evidence-ref" href="{html.escape(url)}" '
+            f'aria-describedby="{tip_id}" data-evidence="{html.escape(ref)}">{html.escape(shown)}</a>'
+            f'<span class="evidence-tip" role="tooltip" id="{tip_id}">{html.escape(tip)} '
+            f'<span class="evidence-source">\u2014 {html.escape(source)}</span></span></span>')
+    return f'<sup class="evidence">[{", ".join(items)}]</sup>'
+
+
+class EvidenceRole(SphinxRole):
+    """``{evidence}`F07,E10``` -> superscript links to the passages, with the quotes on hover/focus."""
+
+    def run(self):
+        refs = split_ids(self.text)
+        if not refs:
+            return self._error("an {evidence} marker needs at least one row id")
+        reader = _reader(str(self._data_dir()))
+        root = "../" * self.env.docname.count("/")
+        resolved = []
+        for ref in refs:
+            try:
+                if "/note-" not in ref and ref not in reader.rows:
+                    raise KeyError(f"no data row with id {ref!r}")
+                tip, source = reader_tooltip(reader, ref)
+                url = links.passage_url(ref, root=root, data_dir=self._data_dir())
+            except KeyError as error:
+                return self._error(f"unknown evidence id {ref!r} on page {self.env.docname}, "
+                                   f"line {self.lineno}: {error.args[0]}")
+            resolved.append((ref, url, tip, source))
+            other = reader_module().other_passage(ref, reader, root=root)
+            if other:
+                resolved.append((ref + OTHER, *other))
+        count = self.env.temp_data.setdefault("evidence_count", [0])
+        count[0] += 1
+        node = nodes.raw(self.rawtext, _marker_html(resolved, f"evidence-{count[0]}"), format="html")
+        return [node], []
+
+    def _data_dir(self) -> Path:
+        configured = getattr(self.env.config, "sinorussia_data_dir", "")
+        return Path(configured) if configured else paths.data_dir(self.env.srcdir)
+
+    def _error(self, message):
+        msg = self.inliner.reporter.error(message, line=self.lineno)
+        problematic = self.inliner.problematic(self.rawtext, self.rawtext, msg)
+        return [problematic], [msg]
+
+
+def reader_module():
+    """:mod:`sinorussia_book.reader`, imported late (it imports this module)."""
+    from sinorussia_book import reader
+    return reader
+
+
+def reader_tooltip(reader, ref: str) -> tuple[str, str]:
+    """The tooltip text and source name of one id (``KeyError`` if unknown)."""
+    return reader_module().tooltip(ref, reader)
+
+
+def _copy_assets(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / STATIC
+    target.mkdir(parents=True, exist_ok=True)
+    for source in ASSETS.iterdir():
+        shutil.copyfile(source, target / source.name)
+
+
+def setup(app):
+    if "sinorussia_data_dir" not in app.config.values:
+        app.add_config_value("sinorussia_data_dir", "", "env")
+    app.add_role("evidence", EvidenceRole(), override=True)
+    app.add_css_file(f"{STATIC}/evidence.css")
+    app.add_js_file(f"{STATIC}/evidence.js", defer="defer")
+    app.connect("build-finished", _copy_assets)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
