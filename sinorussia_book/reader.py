@@ -455,7 +455,7 @@ def _reference_table(seed: Seed) -> list[str]:
         ("Seed file", f"`{seed.file}` (sha256 `{entry['sha256']}`)"),
         ("Cite as", f"{{cite:p}}`{seed.bibkey}`"),
     ]
-    lines = ["```{container} reader-reference", ""]
+    lines = ['<span class="reader-anchor" id="reference"></span>', "", "```{container} reader-reference", ""]
     for key, value in fields:
         lines += [key, f": {_one_line(value)}", ""]
     return lines + ["```"]
