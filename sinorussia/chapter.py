@@ -29,7 +29,6 @@ from .data import (
 )
 from .facts import facts
 from .paths import DataNotFoundError
-from .notebook import glue
 from .selfcheck import check
 from .widgets import (
     CountryExplorer, EventExplorer, FigureExplorer, PositionsExplorer, RecommendationExplorer, SwapConverter,
@@ -44,7 +43,7 @@ except DataNotFoundError as error:
 
 __all__ = [
     "events", "figures", "organisations", "memberships", "positions", "recommendations", "source_notes", "seeds",
-    "charts", "widgets", "facts", "check", "glue",
+    "charts", "widgets", "facts", "check",
     "load_events", "load_figures", "load_glossary", "load_memberships", "load_organisations", "load_positions",
     "load_questions", "load_recommendations", "load_seeds", "load_source_notes", "seed_labels", "theme_labels",
     "CountryExplorer", "EventExplorer", "FigureExplorer", "PositionsExplorer", "RecommendationExplorer",

@@ -13,7 +13,6 @@ import json
 import os
 
 import altair as alt
-from myst_nb import glue as _glue
 
 STATIC_ENV = "SINORUSSIA_STATIC_CHARTS"
 _counter = itertools.count(1)
@@ -55,18 +54,6 @@ def use_book_renderer() -> None:
     alt.renderers.register("sinorussia-book", _book_renderer)
     if os.environ.get(STATIC_ENV) == "1":
         alt.renderers.enable("sinorussia-book")
-
-
-def glue(name: str, value, fmt: str = "{:g}"):
-    """Store ``value`` as text for ``{glue:text}`` in the chapter's prose (not displayed).
-
-    Numbers are formatted with ``fmt`` (``"{:g}"`` drops a trailing ``.0``), so the
-    prose shows ``6`` rather than ``np.float64(6.0)``; everything else with ``str``."""
-    if hasattr(value, "item"):
-        value = value.item()
-    text = fmt.format(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
-    _glue(name, text, display=False)
-    return text
 
 
 use_book_renderer()

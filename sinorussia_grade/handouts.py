@@ -51,6 +51,27 @@ def questions(master: Path) -> list[Question]:
     return found
 
 
+OTTER_INIT = "import otter"
+
+
+def without_otter(student: Path, target: Path) -> None:
+    """Copy a student handout with Otter's init cell replaced by the book's light checker
+    (:mod:`sinorussia.handout`), so that students need no Otter install."""
+    nb = json.loads(student.read_text(encoding="utf-8"))
+    replaced = 0
+    for cell in nb["cells"]:
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "code" and OTTER_INIT in text and "otter.Notebook(" in text:
+            cell["source"] = [line.replace("import otter", "from sinorussia.handout import Notebook")
+                              .replace("otter.Notebook(", "Notebook(")
+                              .replace("# Initialize Otter", "# Feedback on the public tests (sinorussia.handout)")
+                              for line in cell["source"]]
+            replaced += 1
+    if replaced != 1:
+        raise RuntimeError(f"{student.name}: expected one Otter init cell, found {replaced}")
+    target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def make_handouts(out: Path = HANDOUTS) -> list[str]:
     """Run ``otter assign`` on every master; return the problem-set names."""
     names = []
@@ -65,7 +86,7 @@ def make_handouts(out: Path = HANDOUTS) -> list[str]:
             if result.returncode != 0:
                 raise RuntimeError(f"otter assign failed for {master.name}:\n{result.stderr[-2000:]}")
             dist = Path(tmp) / "dist"
-            shutil.copyfile(dist / "student" / master.name, out / "student" / master.name)
+            without_otter(dist / "student" / master.name, out / "student" / master.name)
             shutil.copyfile(dist / "autograder" / master.name, out / "answer_keys" / master.name)
             (zip_file,) = (dist / "autograder").glob("*.zip")
             shutil.copyfile(zip_file, out / "autograder" / f"{master.stem}-autograder.zip")
