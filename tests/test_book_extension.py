@@ -43,3 +43,13 @@ def test_eval_role_renders_the_fact_without_a_kernel(tmp_path):
 def test_eval_role_refuses_unknown_facts_and_code(tmp_path, expression, message):
     _, warnings = build(tmp_path, f"# T\n\nThe value is {{eval}}`{expression}`.\n")
     assert message in warnings
+
+
+def test_theme_upgrade_stops_the_build_naming_the_overrides():
+    from sphinx.errors import ExtensionError
+
+    from sinorussia_book import theme
+
+    theme.check_theme_versions(dict(theme.THEME_VERSIONS))  # the pinned versions pass
+    with pytest.raises(ExtensionError, match="webpack-macros.html"):
+        theme.check_theme_versions({**theme.THEME_VERSIONS, "pydata-sphinx-theme": "0.18.0"})

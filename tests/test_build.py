@@ -79,3 +79,34 @@ def test_widget_pages_carry_the_live_note(built_book, page):
     text = (built_book / page).read_text(encoding="utf-8")
     assert "application/vnd.jupyter.widget-state+json" in text
     assert "Live in Jupyter" in text
+
+
+@pytest.mark.parametrize("hub", ["https://hub.example.edu", ""])
+def test_launch_button_appears_only_with_a_hub_url(tmp_path, hub):
+    """An instructor who sets `launch_buttons.jupyterhub_url` (and the repository the hub
+    clones) gets a JupyterHub launch link on every chapter page; with no URL there is none."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config["launch_buttons"]["jupyterhub_url"] = hub
+    config["repository"]["url"] = "https://github.com/example/china-russia-book" if hub else ""
+    config["only_build_toc_files"] = True
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapters/02_energy\n",
+                                       encoding="utf-8")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run([str(jb), "build", str(root), "--config", str(tmp_path / "_config.yml"),
+                             "--toc", str(tmp_path / "_toc.yml"), "--path-output", str(tmp_path / "out"),
+                             "--builder", "html"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    page = (tmp_path / "out" / "_build" / "html" / "chapters" / "02_energy.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="(https://hub\.example\.edu[^"]*)"', page)
+    if hub:
+        assert links and "hub/user-redirect/git-pull" in links[0] and "02_energy.ipynb" in links[0], links
+    else:
+        assert not links and "hub.example.edu" not in page
+        assert "Run this chapter yourself" in page
