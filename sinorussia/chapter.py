@@ -7,7 +7,7 @@ than Altair's renderer for this kernel (see :mod:`sinorussia.notebook`).
 """
 from __future__ import annotations
 
-from . import charts, widgets
+from . import charts, explorers
 from . import notebook as _renderer  # noqa: F401  (sets the chart renderer)
 from .data import (
     load_events,
@@ -26,12 +26,12 @@ from .data import (
 from .facts import facts
 from .notebook import glue
 from .selfcheck import check
-from .widgets import (
+from .explorers import (
     CountryExplorer, EventExplorer, FigureExplorer, PositionsExplorer, RecommendationExplorer, SwapConverter,
 )
 
 __all__ = [
-    "charts", "widgets", "facts", "check", "glue",
+    "charts", "explorers", "facts", "check", "glue",
     "load_events", "load_figures", "load_glossary", "load_memberships", "load_organisations", "load_positions",
     "load_questions", "load_recommendations", "load_seeds", "load_source_notes", "seed_labels", "theme_labels",
     "CountryExplorer", "EventExplorer", "FigureExplorer", "PositionsExplorer", "RecommendationExplorer",
