@@ -175,11 +175,10 @@ class Explorer:
         sizes = [len(c.options) for c in self.controls]
         if len(sizes) == 1:
             return (f"this explorer works in this page without a kernel: each of its {sizes[0]} choices shows the "
-                    "rows the package selected when the book was built.")
+                    "rows the package selected for it when the book was built.")
         combos = reduce(lambda a, b: a * b, sizes)
-        return (f"this explorer works in this page without a kernel, for every combination of its {len(sizes)} "
-                f"controls ({combos:,} in all): each option's rows were selected by the package when the book was "
-                "built, and the page shows the rows that every control lets through.")
+        return (f"every control works in this page without a kernel, in all {combos:,} combinations: the package "
+                "selected each option's rows when the book was built.")
 
     def static_html(self) -> str:
         """The explorer for the published book: native drop-downs, every row once, and
@@ -419,7 +418,8 @@ class SwapConverter:
         start = (amounts.index(self.amount.value) if self.amount.value in amounts else 0,
                  rates.index(self.rate.value) if self.rate.value in rates else 0)
         offer = (f"this converter works in this page without a kernel for {len(amounts)} amounts and "
-                 f"{len(rates)} exchange rates ({len(states)} conversions computed when the book was built).")
+                 f"{len(rates)} exchange rates: the package computed the {len(states)} conversions when the book "
+                 "was built.")
         controls = (_select(f"{eid}-amount", self.amount.description, [f"{a:g}" for a in amounts], start[0])
                     + _select(f"{eid}-rate", self.rate.description, [f"{r:g}" for r in rates], start[1]))
         return (

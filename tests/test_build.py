@@ -77,5 +77,5 @@ def test_seed_texts_are_not_published(built_book):
 @pytest.mark.parametrize("page", ["chapters/01_history.html"])
 def test_explorer_pages_say_what_the_static_explorer_offers(built_book, page):
     text = (built_book / page).read_text(encoding="utf-8")
-    assert "<strong>In the book:</strong> this explorer works in this page without a kernel" in text
+    assert "<strong>In the book:</strong> every control works in this page without a kernel" in text
     assert "Live in Jupyter" not in text  # that note belongs to the live widget
