@@ -41,9 +41,17 @@ LIVE_NOTE = (
     '<p class="live-note"><strong>Live in Jupyter:</strong> this explorer runs in your Python kernel; '
     "change any control and the output is recomputed.</p>"
 )
+#: The static version's note for the book; ``explorers.js`` shows it and enables the controls.
+#: (Hidden twice: JupyterLab's HTML sanitizer keeps ``style`` but drops ``hidden``.)
 BOOK_NOTE = (
-    '<p class="live-note"><strong>In the book:</strong> {offer} Download the notebook (button at the top '
-    "of the page) to run it live in Jupyter{jupyter_extra}.</p>"
+    f'<p class="live-note {STATIC_CLASS}-book-note" hidden style="display: none"><strong>In the book:</strong> {{offer}} Download the '
+    "notebook (button at the top of the page) to run it live in Jupyter{jupyter_extra}.</p>"
+)
+#: What the static version says where it is shown without the book's switcher: in Jupyter
+#: before the cell has run (a saved output), its controls are disabled.
+SAVED_NOTE = (
+    f'<p class="live-note {STATIC_CLASS}-saved-note"><strong>Saved output:</strong> run this cell in Jupyter '
+    "to make the explorer live; until then its controls are off.</p>"
 )
 
 
@@ -96,7 +104,7 @@ def _select(element_id: str, label: str, options: list[str], selected: int) -> s
     items = "".join(f'<option value="{i}"{" selected" if i == selected else ""}>{html.escape(str(o))}</option>'
                     for i, o in enumerate(options))
     return (f'<label class="{STATIC_CLASS}-control" for="{element_id}"><span>{html.escape(label)}</span>'
-            f'<select id="{element_id}" data-control>{items}</select></label>')
+            f'<select id="{element_id}" data-control disabled>{items}</select></label>')
 
 
 def _options(control: w.Dropdown) -> list[tuple[str, object]]:
@@ -195,7 +203,7 @@ class Explorer:
             for c, name, i in zip(self.controls, self.control_names(), selection))
         return (
             f'<div class="{STATIC_CLASS}" id="{eid}" data-explorer="{type(self).__name__}">'
-            + BOOK_NOTE.format(offer=self.offer(), jupyter_extra="")
+            + BOOK_NOTE.format(offer=self.offer(), jupyter_extra="") + SAVED_NOTE
             + f'<div class="{STATIC_CLASS}-controls">{controls}</div>'
             + f'<p class="{STATIC_CLASS}-count" aria-live="polite">{count_html(len(shown))}</p>'
             + f'<p class="{STATIC_CLASS}-empty"{"" if not shown else " hidden"}><em>{html.escape(self.empty)}</em></p>'
@@ -424,7 +432,7 @@ class SwapConverter:
                     + _select(f"{eid}-rate", self.rate.description, [f"{r:g}" for r in rates], start[1]))
         return (
             f'<div class="{STATIC_CLASS}" id="{eid}" data-explorer="{type(self).__name__}">'
-            + BOOK_NOTE.format(offer=offer, jupyter_extra=", where you can type any amount and rate")
+            + BOOK_NOTE.format(offer=offer, jupyter_extra=", where you can type any amount and rate") + SAVED_NOTE
             + f'<div class="{STATIC_CLASS}-controls">{controls}</div>'
             + f'<div class="{STATIC_CLASS}-output" aria-live="polite">{states[f"{start[0]} {start[1]}"]}</div>'
             + _json_script(payload)

@@ -145,6 +145,9 @@ def test_every_explorer_control_shows_the_state_the_package_computes(browser, bo
             root = roots.nth(n)
             root.scroll_into_view_if_needed()
             assert root.get_attribute("data-explorer") == type(explorer).__name__
+            assert root.locator(".sr-explorer-book-note").is_visible(), "the book's note is hidden"
+            assert not root.locator(".sr-explorer-saved-note").is_visible(), "the saved-output note shows"
+            assert root.locator("select:disabled").count() == 0, "a control is still disabled"
             box = root.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, f"explorer overflows the {width} px page"
             for select in root.locator("select").all():

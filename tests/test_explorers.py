@@ -127,6 +127,9 @@ def test_notes_tell_the_truth_in_each_context(table_explorer):
     static = bundle["text/html"]
     assert "In the book:" in static and "without a kernel" in static and "Live in Jupyter" not in static
     assert "starting state" not in static
+    # shown without the book's switcher (a saved output in Jupyter), the controls are off and say so
+    assert static.count("<select") == static.count("data-control disabled>") and "Saved output:" in static
+    assert re.search(r'class="live-note sr-explorer-book-note" hidden style="display: none"', static)
 
 
 def test_event_explorer_filters():

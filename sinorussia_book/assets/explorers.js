@@ -6,7 +6,9 @@
  *     the table shows the rows every control lets through (what filtered() returns);
  *   {"html": {"<option position> <option position>": "<output HTML>"}}
  *     the output is the one computed for the selected options.
- * No kernel, no widget manager, no request.
+ * No kernel, no widget manager, no request. The controls are disabled, and a note says
+ * the output is saved, until this script has set them up (in Jupyter a saved output
+ * shows the same HTML without this script).
  */
 (function () {
   "use strict";
@@ -38,7 +40,11 @@
       root.dataset.state = chosen.join(" ");
     }
 
-    selects.forEach(function (s) { s.addEventListener("change", update); });
+    selects.forEach(function (s) { s.addEventListener("change", update); s.disabled = false; });
+    var bookNote = root.querySelector(".sr-explorer-book-note");    // the controls work now:
+    bookNote.hidden = false;
+    bookNote.style.display = "";
+    root.querySelector(".sr-explorer-saved-note").hidden = true;   // say so, not "saved output"
     update();  // a browser may restore a previous choice on "back"
   }
 
