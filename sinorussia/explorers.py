@@ -107,12 +107,30 @@ def _select(element_id: str, label: str, options: list[str], selected: int) -> s
             f'<select id="{element_id}" data-control disabled>{items}</select></label>')
 
 
+def _static_explorer(kind: str, eid: str, note: str, controls: str, body: str, payload: str) -> str:
+    """The frame every static explorer shares: notes, controls, output and the states."""
+    return (f'<div class="{STATIC_CLASS}" id="{eid}" data-explorer="{kind}">{note}{SAVED_NOTE}'
+            f'<div class="{STATIC_CLASS}-controls">{controls}</div>{body}{_json_script(payload)}</div>')
+
+
+class TwoViews:
+    """Displayed, an explorer gives the live widget (JupyterLab shows it) and its static
+    version (the book shows it); subclasses define ``widget``, ``summary()`` and
+    ``static_html()``."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        bundle["text/plain"] = f"{type(self).__name__} ({self.summary()})"
+        bundle["text/html"] = self.static_html()
+        return bundle
+
+
 def _options(control: w.Dropdown) -> list[tuple[str, object]]:
     """A drop-down's ``(label, value)`` pairs."""
     return [(str(label), value) for label, value in control._options_full]
 
 
-class Explorer:
+class Explorer(TwoViews):
     """Base class of the table explorers.
 
     Subclasses set ``self.table`` (every row the explorer can show), ``self.controls``
@@ -201,24 +219,32 @@ class Explorer:
         controls = "".join(
             _select(f"{eid}-{name}", c.description, [label for label, _ in _options(c)], i)
             for c, name, i in zip(self.controls, self.control_names(), selection))
-        return (
-            f'<div class="{STATIC_CLASS}" id="{eid}" data-explorer="{type(self).__name__}">'
-            + BOOK_NOTE.format(offer=self.offer(), jupyter_extra="") + SAVED_NOTE
-            + f'<div class="{STATIC_CLASS}-controls">{controls}</div>'
-            + f'<p class="{STATIC_CLASS}-count" aria-live="polite">{count_html(len(shown))}</p>'
-            + f'<p class="{STATIC_CLASS}-empty"{"" if not shown else " hidden"}><em>{html.escape(self.empty)}</em></p>'
-            + f'<div class="{STATIC_CLASS}-scroll" role="region" tabindex="0" aria-label="{html.escape(type(self).__name__)} rows"'
-            + f'{"" if shown else " hidden"}>{table}</div>'
-            + _json_script(payload)
-            + "</div>"
-        )
+        kind = type(self).__name__
+        body = (f'<p class="{STATIC_CLASS}-count" aria-live="polite">{count_html(len(shown))}</p>'
+                f'<p class="{STATIC_CLASS}-empty"{"" if not shown else " hidden"}><em>{html.escape(self.empty)}</em></p>'
+                f'<div class="{STATIC_CLASS}-scroll" role="region" tabindex="0" aria-label="{kind} rows"'
+                f'{"" if shown else " hidden"}>{table}</div>')
+        note = BOOK_NOTE.format(offer=self.offer(), jupyter_extra="")
+        return _static_explorer(kind, eid, note, controls, body, payload)
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        """The live widget (JupyterLab shows it) and the static explorer (the book shows it)."""
-        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
-        bundle["text/plain"] = f"{type(self).__name__} ({len(self.controls)} control(s), {len(self.table)} rows)"
-        bundle["text/html"] = self.static_html()
-        return bundle
+    def summary(self) -> str:
+        return f"{len(self.controls)} control(s), {len(self.table)} rows"
+
+
+class ChoiceExplorer(Explorer):
+    """An explorer with one drop-down: the rows whose ``choice_column`` is the chosen value."""
+
+    choice_column = ""
+
+    def _choice(self, description: str, options: list | None = None, **kwargs) -> w.Dropdown:
+        """The drop-down (by default over the column's values in table order), as the only control."""
+        options = options or list(dict.fromkeys(self.table[self.choice_column]))
+        control = w.Dropdown(options=options, value=options[0], description=description, **kwargs)
+        self.controls = [control]
+        return control
+
+    def filtered(self) -> pd.DataFrame:
+        return self.table[self.table[self.choice_column] == self.controls[0].value]
 
 
 class EventExplorer(Explorer):
@@ -256,35 +282,31 @@ class EventExplorer(Explorer):
         return e[mask]
 
 
-class FigureExplorer(Explorer):
+class FigureExplorer(ChoiceExplorer):
     """Pick an indicator from ``figures.csv`` (optionally one theme's) and see value, unit,
     year, caveat and supporting quote."""
 
     columns = {"figure_id": "Row", "entity": "Entity", "shown": "Value", "reference_year": "Year", "caveat": "Caveat",
                "source": "Seed", "quote": "Quote"}
     link_column = "figure_id"
+    choice_column = "indicator"
 
     def __init__(self, figures: pd.DataFrame, theme: str | None = None):
         frame = figures if theme is None else figures[figures["theme"] == theme]
         qualifier = {"exact": "", "about": "about ", "less_than": "less than ", "more_than": "more than "}
         self.table = frame.assign(shown=[f"{qualifier[str(q)]}{v:g} {u}"
                                          for q, v, u in zip(frame["qualifier"], frame["value"], frame["unit"])])
-        options = list(dict.fromkeys(self.table["indicator"]))
-        self.indicator = w.Dropdown(options=options, value=options[0], description="Indicator",
-                                    layout=w.Layout(width="95%"))
-        self.controls = [self.indicator]
+        self.indicator = self._choice("Indicator", layout=w.Layout(width="95%"))
         super().__init__()
 
-    def filtered(self) -> pd.DataFrame:
-        return self.table[self.table["indicator"] == self.indicator.value]
 
-
-class CountryExplorer(Explorer):
+class CountryExplorer(ChoiceExplorer):
     """Pick a state and see every row about it: events it took part in, figures about it
     and its memberships, each with its seed."""
 
     columns = {"row": "Row", "table": "Table", "what": "What the data say", "source": "Seed", "quote": "Evidence"}
     link_column = "row"
+    choice_column = "country"
 
     def __init__(self, events: pd.DataFrame, figures: pd.DataFrame, memberships: pd.DataFrame, countries: list[str]):
         rows = []
@@ -303,12 +325,8 @@ class CountryExplorer(Explorer):
                          "source": m["source"], "quote": m["quote"]})
         frame = pd.DataFrame(rows)
         self.table = frame[frame["country"].isin(countries)]
-        self.country = w.Dropdown(options=countries, value=countries[0], description="Country")
-        self.controls = [self.country]
+        self.country = self._choice("Country", countries)
         super().__init__()
-
-    def filtered(self) -> pd.DataFrame:
-        return self.table[self.table["country"] == self.country.value]
 
 
 class RecommendationExplorer(Explorer):
@@ -337,26 +355,21 @@ class RecommendationExplorer(Explorer):
         return r
 
 
-class PositionsExplorer(Explorer):
+class PositionsExplorer(ChoiceExplorer):
     """Pick a question and read each seed's answer, summary and quote, oldest first."""
 
     columns = {"position_id": "Row", "year": "Written", "source": "Seed", "stance": "Answer", "summary": "Summary",
                "quote": "Quote"}
     link_column = "position_id"
+    choice_column = "question"
 
     def __init__(self, positions: pd.DataFrame):
         self.table = positions.sort_values(["year", "source"])
-        questions = list(dict.fromkeys(self.table["question"]))
-        self.question = w.Dropdown(options=questions, value=questions[0], description="Question",
-                                   layout=w.Layout(width="95%"))
-        self.controls = [self.question]
+        self.question = self._choice("Question", layout=w.Layout(width="95%"))
         super().__init__()
 
-    def filtered(self) -> pd.DataFrame:
-        return self.table[self.table["question"] == self.question.value]
 
-
-class SwapConverter:
+class SwapConverter(TwoViews):
     """Convert an amount in renminbi to US dollars. The default rate is the one the ISPI
     seed itself implies (150 billion renminbi 'about 25 billion dollars', rows F27/F28);
     students can change it to see how much the dollar figure depends on it.
@@ -430,18 +443,9 @@ class SwapConverter:
                  "was built.")
         controls = (_select(f"{eid}-amount", self.amount.description, [f"{a:g}" for a in amounts], start[0])
                     + _select(f"{eid}-rate", self.rate.description, [f"{r:g}" for r in rates], start[1]))
-        return (
-            f'<div class="{STATIC_CLASS}" id="{eid}" data-explorer="{type(self).__name__}">'
-            + BOOK_NOTE.format(offer=offer, jupyter_extra=", where you can type any amount and rate") + SAVED_NOTE
-            + f'<div class="{STATIC_CLASS}-controls">{controls}</div>'
-            + f'<div class="{STATIC_CLASS}-output" aria-live="polite">{states[f"{start[0]} {start[1]}"]}</div>'
-            + _json_script(payload)
-            + "</div>"
-        )
+        body = f'<div class="{STATIC_CLASS}-output" aria-live="polite">{states[f"{start[0]} {start[1]}"]}</div>'
+        note = BOOK_NOTE.format(offer=offer, jupyter_extra=", where you can type any amount and rate")
+        return _static_explorer(type(self).__name__, eid, note, controls, body, payload)
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        """The live widget (JupyterLab shows it) and the static converter (the book shows it)."""
-        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
-        bundle["text/plain"] = f"{type(self).__name__} ({self.amount.value:g} billion CNY at {self.rate.value:g})"
-        bundle["text/html"] = self.static_html()
-        return bundle
+    def summary(self) -> str:
+        return f"{self.amount.value:g} billion CNY at {self.rate.value:g}"
