@@ -8,7 +8,11 @@ Run with ``make bench`` (after ``make book``). It measures, on this machine, in 
 * the test suite, serial and with ``-n 2 --dist loadfile``, and ``make test`` as a whole;
 * per page: HTML size, bytes of everything the page loads (as served, and gzip-compressed as a
   static host such as GitHub Pages sends them), number of requests, time until the last chart
-  has drawn in headless Chromium.
+  has drawn in headless Chromium, and the same bytes once a reader has operated every
+  explorer control on the page.
+
+``--only pages`` measures the pages alone (about a minute) and prints their table and
+budgets without rewriting the recorded results.
 
 Every figure is the median of several runs. Results go to ``benchmarks/results.md`` (with the
 machine and the date) and ``benchmarks/results.json``; each budget is printed PASS or FAIL.
@@ -31,8 +35,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from helpers.site import (CHART_CALL, DRAWN_CHARTS_JS, HTML, ROOT, WIDGET_VIEW, block_other_hosts, launch_chromium,
-                             serve, toc_pages)
+from helpers.site import (CHART_CALL, DRAWN_CHARTS_JS, EXPLORER, HTML, ROOT, block_other_hosts, launch_chromium,
+                          serve, toc_pages)
 
 OUT = ROOT / "benchmarks"
 PYTHON = sys.executable
@@ -48,10 +52,10 @@ BUDGETS = {
     "no_change_rebuild_s": ("no-change rebuild", 10.0, "s"),
     "edit_rebuild_margin_s": ("one-chapter edit minus that chapter's floor", 10.0, "s"),
     "make_test_s": ("`make test` with dependencies installed", 300.0, "s"),
-    "max_page_transfer_mb": ("heaviest page at load, gzip as a static host sends it", 1.5, "MB"),
+    "max_page_transfer_mb": ("heaviest page at load, gzip as a static host sends it", 0.5, "MB"),
     "max_page_raw_mb": ("heaviest page at load, uncompressed (local server)", 1.5, "MB"),
-    "max_page_widgets_transfer_mb": ("heaviest page with its explorers loaded, gzip", 1.5, "MB"),
-    "max_page_widgets_raw_mb": ("heaviest page with its explorers loaded, uncompressed", 1.5, "MB"),
+    "max_page_explorers_transfer_mb": ("heaviest page with its explorers operated, gzip", 0.7, "MB"),
+    "max_page_explorers_raw_mb": ("heaviest page with its explorers operated, uncompressed", 2.0, "MB"),
     "max_chart_time_s": ("slowest page until its last chart is drawn", 1.5, "s"),
 }
 
@@ -160,10 +164,9 @@ def measure_page(browser, base: str, path: str) -> dict:
     page.wait_for_load_state("networkidle")
     load_ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
     at_load = len(responses)
-    widgets = page.locator(WIDGET_VIEW).count()
-    if widgets:  # what a reader who scrolls to the explorers downloads on top
-        page.evaluate("window.sinorussiaLoadWidgets()")
-        page.wait_for_function(f"document.querySelectorAll('.widget-vbox').length >= 1", timeout=30000)
+    explorers = page.locator(EXPLORER).count()
+    if explorers:  # what a reader who scrolls to the explorers and uses them downloads on top
+        operate_explorers(page)
         page.wait_for_load_state("networkidle")
     sizes = []
     for response in responses:
@@ -175,8 +178,16 @@ def measure_page(browser, base: str, path: str) -> dict:
     context.close()
     return {"requests": at_load, "raw_bytes": sum(r for r, _ in sizes[:at_load]),
             "transfer_bytes": sum(t for _, t in sizes[:at_load]), "charts": expected, "chart_ms": chart_ms,
-            "load_ms": load_ms, "external": len(external), "widgets": widgets,
-            "with_widgets_raw_bytes": sum(r for r, _ in sizes), "with_widgets_transfer_bytes": sum(t for _, t in sizes)}
+            "load_ms": load_ms, "external": len(external), "explorers": explorers,
+            "with_explorers_raw_bytes": sum(r for r, _ in sizes),
+            "with_explorers_transfer_bytes": sum(t for _, t in sizes)}
+
+
+def operate_explorers(page) -> None:
+    """Scroll to each explorer and set each of its controls to its last option."""
+    for select in page.locator(f"{EXPLORER} select").all():
+        select.scroll_into_view_if_needed()
+        select.select_option(index=select.locator("option").count() - 1)
 
 
 def page_metrics(runs: int) -> list[dict]:
@@ -188,8 +199,8 @@ def page_metrics(runs: int) -> list[dict]:
         for path in toc_pages():
             samples = [measure_page(browser, base, path) for _ in range(runs)]
             row = {"page": path, "html_bytes": (HTML / path).stat().st_size}
-            for key in ("requests", "raw_bytes", "transfer_bytes", "charts", "load_ms", "external", "widgets",
-                        "with_widgets_raw_bytes", "with_widgets_transfer_bytes"):
+            for key in ("requests", "raw_bytes", "transfer_bytes", "charts", "load_ms", "external", "explorers",
+                        "with_explorers_raw_bytes", "with_explorers_transfer_bytes"):
                 row[key] = statistics.median(s[key] for s in samples)
             chart_times = [s["chart_ms"] for s in samples if s["chart_ms"] is not None]
             row["chart_ms"] = statistics.median(chart_times) if chart_times else None
@@ -209,24 +220,37 @@ def machine() -> dict:
             "python": platform.python_version(), "chromium": chromium}
 
 
-def verdicts(r: dict) -> dict[str, dict]:
+def _build_measures(r: dict) -> dict:
+    if not {"execution_floor_s", "clean_build_s", "no_change_rebuild_s", "edit_rebuild_s"} <= set(r):
+        return {}
     floor_total = sum(r["execution_floor_s"].values())
     chapter_floor = r["execution_floor_s"][str(EDITED_CHAPTER.relative_to(ROOT))]
-    chart_times = [p["chart_ms"] for p in r["pages"] if p["chart_ms"] is not None]
-    measured = {
+    return {
         "clean_build_ratio": statistics.median(r["clean_build_s"]) / floor_total,
         "no_change_rebuild_s": statistics.median(r["no_change_rebuild_s"]),
         "edit_rebuild_margin_s": statistics.median(r["edit_rebuild_s"]) - chapter_floor,
-        "make_test_s": statistics.median(r["test_suite_s"]["make_test"]) if r["test_suite_s"]["make_test"] else None,
-        "max_page_transfer_mb": max(p["transfer_bytes"] for p in r["pages"]) / MB,
-        "max_page_raw_mb": max(p["raw_bytes"] for p in r["pages"]) / MB,
-        "max_page_widgets_transfer_mb": max(p["with_widgets_transfer_bytes"] for p in r["pages"]) / MB,
-        "max_page_widgets_raw_mb": max(p["with_widgets_raw_bytes"] for p in r["pages"]) / MB,
+    }
+
+
+def _page_measures(pages: list[dict]) -> dict:
+    chart_times = [p["chart_ms"] for p in pages if p["chart_ms"] is not None]
+    return {
+        "max_page_transfer_mb": max(p["transfer_bytes"] for p in pages) / MB,
+        "max_page_raw_mb": max(p["raw_bytes"] for p in pages) / MB,
+        "max_page_explorers_transfer_mb": max(p["with_explorers_transfer_bytes"] for p in pages) / MB,
+        "max_page_explorers_raw_mb": max(p["with_explorers_raw_bytes"] for p in pages) / MB,
         "max_chart_time_s": max(chart_times) / 1000 if chart_times else 0.0,
     }
+
+
+def verdicts(r: dict) -> dict[str, dict]:
+    """Each budget's measured value and PASS, FAIL or SKIPPED (not measured in this run)."""
+    measured = {**_build_measures(r), **(_page_measures(r["pages"]) if "pages" in r else {})}
+    suite = r.get("test_suite_s", {})
+    measured["make_test_s"] = statistics.median(suite["make_test"]) if suite.get("make_test") else None
     out = {}
     for key, (label, limit, unit) in BUDGETS.items():
-        value = measured[key]
+        value = measured.get(key)
         status = "SKIPPED" if value is None else ("PASS" if value <= limit else "FAIL")
         out[key] = {"label": label, "limit": limit, "unit": unit, "value": value, "status": status}
     return out
@@ -278,33 +302,40 @@ def write_markdown(r: dict) -> str:
             lines.append(f"| {label} | {statistics.median(samples):.1f} | {', '.join(f'{s:.1f}' for s in samples)} |")
     lines += ["", "### Execution floor per notebook", "", "| Notebook | Seconds |", "|---|---|"]
     lines += [f"| `{name}` | {secs:.2f} |" for name, secs in r["execution_floor_s"].items()]
-    lines += [
-        "",
+    lines += [""] + page_table(r["pages"])
+    text = "\n".join(lines) + "\n"
+    (OUT / "results.md").write_text(text, encoding="utf-8")
+    return text
+
+
+def page_table(pages: list[dict]) -> list[str]:
+    """The per-page section of the results (markdown lines)."""
+    lines = [
         "## Pages",
         "",
         "Cold cache, one fresh browser context per load, local server on 127.0.0.1. *Raw* is what the",
         "page loads uncompressed; *gzip* is what a static host that compresses text (GitHub Pages,",
         "Netlify, nginx with gzip) transfers. *Charts drawn* is the time from navigation until the",
-        "last chart's marks are in the page. The explorers (ipywidgets) are fetched only when a reader",
-        "scrolls near one; the last two columns add what that costs.",
+        "last chart's marks are in the page. The explorers are static HTML in the page with a 2 KB",
+        "switcher; the last two columns are the totals after a reader has operated every explorer control.",
         "",
         "| Page | HTML (KB) | Requests | Raw (KB) | gzip (KB) | Charts | Charts drawn (ms) | Load event (ms) "
         "| Explorers | + explorers raw (KB) | + explorers gzip (KB) |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for p in r["pages"]:
+    for p in pages:
         lines.append(f"| `{p['page']}` | {p['html_bytes'] / 1000:.0f} | {p['requests']:.0f} | {p['raw_bytes'] / 1000:.0f} "
                      f"| {p['transfer_bytes'] / 1000:.0f} | {p['charts']:.0f} | {_fmt(p['chart_ms'], '', 0)} | {p['load_ms']:.0f} "
-                     f"| {p['widgets']:.0f} | {p['with_widgets_raw_bytes'] / 1000:.0f} | {p['with_widgets_transfer_bytes'] / 1000:.0f} |")
-    text = "\n".join(lines) + "\n"
-    (OUT / "results.md").write_text(text, encoding="utf-8")
-    return text
+                     f"| {p['explorers']:.0f} | {p['with_explorers_raw_bytes'] / 1000:.0f} "
+                     f"| {p['with_explorers_transfer_bytes'] / 1000:.0f} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per build and page measurement (median taken)")
     parser.add_argument("--test-runs", type=int, default=1, help="runs of each test-suite variant (0 skips them)")
+    parser.add_argument("--only", choices=["pages"], help="measure only this part; print it, keep the recorded results")
     args = parser.parse_args(argv)
 
     results: dict = {"machine": machine(), "runs": args.runs, "test_runs": args.test_runs}
@@ -316,12 +347,21 @@ def main(argv: list[str] | None = None) -> int:
         ("pages in Chromium", lambda: results.__setitem__("pages", page_metrics(args.runs))),
         ("test suite", lambda: results.__setitem__("test_suite_s", test_suite(args.test_runs))),
     ]
+    if args.only:
+        steps = [step for step in steps if step[0] == "pages in Chromium"]
     for name, step in steps:
         start = time.perf_counter()
         print(f"bench: {name} ...", flush=True)
         step()
         print(f"bench: {name} done in {time.perf_counter() - start:.0f} s", flush=True)
     results["verdicts"] = verdicts(results)
+    if args.only:
+        print("\n".join(page_table(results["pages"])))
+        for item in results["verdicts"].values():
+            if item["status"] != "SKIPPED":
+                print(f"{item['status']:7} {item['label']}: {_fmt(item['value'], ' ' + item['unit'], 2)} "
+                      f"(limit {item['limit']:g} {item['unit']})")
+        return 0
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     write_markdown(results)
     for item in results["verdicts"].values():

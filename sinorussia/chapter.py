@@ -11,7 +11,7 @@ import stops with one sentence saying what to do, not a traceback.
 """
 from __future__ import annotations
 
-from . import charts, widgets
+from . import charts, explorers
 from . import notebook as _renderer  # noqa: F401  (sets the chart renderer)
 from .data import (
     load_events,
@@ -30,7 +30,7 @@ from .data import (
 from .facts import facts
 from .paths import DataNotFoundError
 from .selfcheck import check
-from .widgets import (
+from .explorers import (
     CountryExplorer, EventExplorer, FigureExplorer, PositionsExplorer, RecommendationExplorer, SwapConverter,
 )
 
@@ -43,7 +43,7 @@ except DataNotFoundError as error:
 
 __all__ = [
     "events", "figures", "organisations", "memberships", "positions", "recommendations", "source_notes", "seeds",
-    "charts", "widgets", "facts", "check",
+    "charts", "explorers", "facts", "check",
     "load_events", "load_figures", "load_glossary", "load_memberships", "load_organisations", "load_positions",
     "load_questions", "load_recommendations", "load_seeds", "load_source_notes", "seed_labels", "theme_labels",
     "CountryExplorer", "EventExplorer", "FigureExplorer", "PositionsExplorer", "RecommendationExplorer",

@@ -4,12 +4,13 @@ What it does (see ``README.md``, section *Offline by design*):
 
 * copies vega, vega-lite and vega-embed from ``node_modules/`` into
   ``_static/vendor/`` and adds them **only to pages that draw a chart**;
-* serves require.js and the ipywidgets HTML manager from the same folder, and
-  sets myst-nb's ``nb_ipywidgets_js`` to a small loader
-  (``assets/widgets-on-demand.js``) that fetches them only when a reader scrolls
-  near an explorer: they weigh 1.1 MB compressed, more than the rest of a page.
-  Loaded after the vega UMD builds, require.js cannot capture them as anonymous
-  AMD modules;
+* shows the explorers (:mod:`sinorussia.explorers`) in their static form: the
+  HTML builder prefers an output's ``text/html`` to its ipywidgets view
+  (``nb_mime_priority_overrides``), no ipywidgets manager is loaded
+  (``nb_ipywidgets_js`` is empty: it weighed 4.4 MB) and the notebooks' saved widget
+  state is left out of the pages; pages with an explorer get its 2 KB switcher
+  (``assets/explorers.js``) and stylesheet. The build fails if a widget view or
+  widget state would still reach a page;
 * removes two pieces of extension markup that fail accessibility checks
   (:data:`ACCESSIBILITY_FIXES`);
 * removes sphinx-thebe's inline ``THEBE_JS_URL`` script, which the theme
@@ -31,14 +32,15 @@ CHART_SCRIPTS = {
     "vega-lite.min.js": "vega-lite/build/vega-lite.min.js",
     "vega-embed.min.js": "vega-embed/build/vega-embed.min.js",
 }
-WIDGET_SCRIPTS = {
-    "require.min.js": "requirejs/require.js",
-    "embed-amd.js": "@jupyter-widgets/html-manager/dist/embed-amd.js",
-}
-#: Our loader: fetches WIDGET_SCRIPTS only when a reader reaches an explorer.
-WIDGET_LOADER = "widgets-on-demand.js"
+#: The static explorers' switcher and styles (from ASSETS), added to pages with an explorer.
+EXPLORER_SCRIPT = "explorers.js"
+EXPLORER_CSS = "explorers.css"
 ASSETS = Path(__file__).resolve().parent / "assets"
 CHART_MARKER = "vegaEmbed("
+#: What every static explorer's markup contains (sinorussia.explorers.STATIC_CLASS).
+EXPLORER_MARKER = 'class="sr-explorer"'
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 _THEBE_CONFIG = re.compile(r'<script type="text/x-thebe-config">.*?</script>', re.S)
 
 
@@ -60,16 +62,9 @@ def _node_modules(app) -> Path:
 
 def _vendor_files(app) -> dict[str, Path]:
     NODE_MODULES = _node_modules(app)
-    files = {name: NODE_MODULES / rel for name, rel in {**CHART_SCRIPTS, **WIDGET_SCRIPTS}.items()}
-    files[WIDGET_LOADER] = ASSETS / WIDGET_LOADER
-    dist = NODE_MODULES / "@jupyter-widgets/html-manager/dist"
-    # The widget manager's bundled CSS loads its fonts from its module path under
-    # require's baseUrl (set by the loader).
-    for font in dist.glob("*"):
-        if font.suffix in {".woff", ".woff2", ".ttf", ".eot", ".svg"}:
-            # which module's path is used depends on load order: serve both
-            files[f"@jupyter-widgets/{font.name}"] = font
-            files[f"@jupyter-widgets/html-manager/dist/{font.name}"] = font
+    files = {name: NODE_MODULES / rel for name, rel in CHART_SCRIPTS.items()}
+    for name in (EXPLORER_SCRIPT, EXPLORER_CSS):
+        files[name] = ASSETS / name
     return files
 
 
@@ -102,6 +97,7 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         s for s in scripts if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
         and "thebe" not in str(s).lower()
     ]
+    _drop_widget_state(pagename, scripts)
     if "body" in context:
         body = _THEBE_CONFIG.sub("", context["body"])
         for old, new in ACCESSIBILITY_FIXES:
@@ -110,14 +106,30 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
     if CHART_MARKER in context.get("body", ""):
         for priority, name in enumerate(CHART_SCRIPTS, start=100):
             app.add_js_file(f"{VENDOR}/{name}", priority=priority)
+    if WIDGET_VIEW in context.get("body", ""):
+        raise RuntimeError(f"{pagename}: an ipywidgets view reached the page; the book shows explorers' text/html")
+    if EXPLORER_MARKER in context.get("body", ""):
+        app.add_js_file(f"{VENDOR}/{EXPLORER_SCRIPT}", priority=600, defer="defer")
+        app.add_css_file(f"{VENDOR}/{EXPLORER_CSS}")
 
 
-def _widget_scripts(app, config) -> None:
-    config.nb_ipywidgets_js = {f"{VENDOR}/{WIDGET_LOADER}": {}}
+def _drop_widget_state(pagename, scripts) -> None:
+    """Remove the notebook's saved ipywidgets state (myst-nb adds it as an inline script):
+    without the manager nothing reads it. Fails loudly if it is not where it was."""
+    kept = [s for s in scripts if getattr(s, "attributes", {}).get("type") != WIDGET_STATE]
+    if any(WIDGET_STATE in str(getattr(s, "attributes", {}).get("body", "")) for s in kept):
+        raise RuntimeError(f"{pagename}: widget state in an unexpected script; update _drop_widget_state")
+    scripts[:] = kept
+
+
+def _static_explorers(app, config) -> None:
+    """Prefer explorers' static text/html to their widget view, and load no widget manager."""
+    config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides, ("html", WIDGET_VIEW, None)]
+    config.nb_ipywidgets_js = {}
 
 
 def setup(app):
-    app.connect("config-inited", _widget_scripts, priority=100)
+    app.connect("config-inited", _static_explorers, priority=100)
     app.connect("builder-inited", _check_assets)
     app.connect("html-page-context", _page_context, priority=900)
     app.connect("build-finished", _copy_assets)

@@ -2,7 +2,7 @@
 
 Every request to another host is blocked and counted; failed local requests,
 uncaught errors and console errors fail the test. Charts must draw, static controls
-must change the drawn marks, widgets must render with the live note, and axe-core
+must change the drawn marks, and axe-core
 must find no serious or critical accessibility violation.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, toc_pages
-from helpers.site import WIDGET_VIEW, block_other_hosts, wait_for_charts
+from helpers.site import block_other_hosts, wait_for_charts
 
 pytestmark = pytest.mark.browser
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -100,24 +100,6 @@ def test_static_control_changes_the_chart(browser, book_server, path):
         page.wait_for_timeout(400)
         changed = _marks_signature(page) != before
         assert changed, f"operating the control on {path} did not change any chart"
-    finally:
-        v.close()
-
-
-@pytest.mark.parametrize("path", CHAPTERS)
-def test_widgets_render_with_saved_state_and_live_note(browser, book_server, path):
-    v = Visit(browser, book_server, path)
-    try:
-        state = v.page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count()
-        assert state == 1, "the page embeds no widget state"
-        # The widget manager is fetched only when a reader scrolls near an explorer.
-        v.page.locator(WIDGET_VIEW).first.evaluate("view => view.parentElement.scrollIntoView()")
-        v.page.wait_for_selector(".widget-vbox", timeout=15000)
-        v.page.wait_for_load_state("networkidle")
-        assert v.page.locator(".widget-dropdown select, .widget-hslider, .widget-text input").count() >= 1
-        assert "Live in Jupyter" in v.page.locator(".widget-vbox").first.inner_text()
-        # the manager, its fonts and styles: all local, all found, no errors
-        assert v.external == [] and v.failed == [] and v.errors == [], (v.external, v.failed, v.errors)
     finally:
         v.close()
 

@@ -46,19 +46,19 @@ def test_vega_is_loaded_only_on_chart_pages(built_book):
         assert has_chart == loads_vega, page.relative_to(built_book)
 
 
-def test_widget_manager_is_loaded_on_demand_after_vega(built_book):
-    """Widget pages carry only the small loader; require.js and the 4.4 MB manager are
-    fetched by it when a reader nears an explorer, after the vega UMD builds have run."""
-    widget_pages = 0
+def test_explorers_are_static_with_no_widget_manager(built_book):
+    """Explorer pages show each explorer's static HTML with its 2 KB switcher; no page
+    loads the ipywidgets manager or embeds widget views or saved widget state."""
+    explorer_pages = 0
     for page in html_files():
         text = page.read_text(encoding="utf-8")
-        assert "embed-amd.js" not in text and "require.min.js" not in text, page.relative_to(built_book)
-        if "application/vnd.jupyter.widget-state+json" in text:
-            widget_pages += 1
-            assert "vendor/widgets-on-demand.js" in text, page.relative_to(built_book)
-            if "vendor/vega.min.js" in text:
-                assert text.index("vendor/vega-embed.min.js") < text.index("vendor/widgets-on-demand.js"), page
-    assert widget_pages >= 7, f"only {widget_pages} pages embed widget state"
+        where = page.relative_to(built_book)
+        assert "embed-amd.js" not in text and "require.min.js" not in text, where
+        assert "application/vnd.jupyter.widget" not in text, where
+        has_explorer = 'class="sr-explorer"' in text
+        assert has_explorer == ("vendor/explorers.js" in text) == ("vendor/explorers.css" in text), where
+        explorer_pages += has_explorer
+    assert explorer_pages >= 7, f"only {explorer_pages} pages show an explorer"
 
 
 def test_chart_ids_are_deterministic(built_book):
@@ -75,10 +75,10 @@ def test_seed_texts_are_not_published(built_book):
 
 
 @pytest.mark.parametrize("page", ["chapters/01_history.html"])
-def test_widget_pages_carry_the_live_note(built_book, page):
+def test_explorer_pages_say_what_the_static_explorer_offers(built_book, page):
     text = (built_book / page).read_text(encoding="utf-8")
-    assert "application/vnd.jupyter.widget-state+json" in text
-    assert "Live in Jupyter" in text
+    assert "<strong>In the book:</strong> every control works in this page without a kernel" in text
+    assert "Live in Jupyter" not in text  # that note belongs to the live widget
 
 
 @pytest.mark.parametrize("hub", ["https://hub.example.edu", ""])

@@ -1,4 +1,4 @@
-"""Unit tests of the shared package: charts, renderer, explorers, self-checks, pages."""
+"""Unit tests of the shared package: charts, renderer, self-checks, pages (explorers: test_explorers.py)."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ import json
 import altair as alt
 import pytest
 
-from sinorussia import charts, data, selfcheck, widgets
+from sinorussia import charts, data, selfcheck
 from sinorussia_book import pages
 from sinorussia.notebook import chart_html
 
@@ -50,35 +50,6 @@ def test_timeline_has_a_static_control(events):
     binds = [p for p in spec.get("params", []) if "bind" in p]
     assert binds and binds[0]["bind"]["input"] == "select"
     assert len(spec["datasets"][next(iter(spec["datasets"]))]) == len(events)
-
-
-def test_event_explorer_filters(events):
-    explorer = widgets.EventExplorer(events)
-    assert len(explorer.filtered()) == len(events)
-    explorer.theme.value = "central_asia"
-    assert all("central_asia" in ts for ts in explorer.filtered()["themes"])
-    explorer.theme.value = widgets.ALL
-    explorer.start.value, explorer.end.value = 2014, 2014
-    assert set(explorer.filtered()["date"].dt.year) == {2014}
-    explorer.actor.value = "Ukraine"
-    expected = {e for e, d, a in zip(events["event_id"], events["date"], events["actors"]) if d.year == 2014 and "Ukraine" in a}
-    assert set(explorer.filtered()["event_id"]) == expected and expected
-    assert f"{len(expected)}</strong> matching" in explorer.count.value
-
-
-def test_figure_explorer_shows_caveat_and_quote(figures):
-    explorer = widgets.FigureExplorer(figures, theme="energy")
-    explorer.indicator.value = "Share of EU-28 gas demand covered by Russia"
-    rows = explorer.filtered()
-    assert list(rows["figure_id"]) == ["F21"]
-    assert "Eurostat 2017" in explorer.result.value and "40 percent" in explorer.result.value
-
-
-def test_rows_table_escapes_html():
-    import pandas as pd
-
-    html = widgets.rows_table(pd.DataFrame({"a": ["<script>"]}), {"a": "A"})
-    assert "<script>" not in html and "&lt;script&gt;" in html
 
 
 @pytest.mark.parametrize("question_id", list(selfcheck.CHECKS))

@@ -34,8 +34,8 @@ VIEWPORTS = {"laptop": {"width": 1280, "height": 900}, "phone": {"width": 390, "
 #: How many charts a built page should draw: each chart cell emits one vegaEmbed call.
 CHART_CALL = "vegaEmbed(el"
 DRAWN_CHARTS_JS = "document.querySelectorAll('.sinorussia-chart svg.marks').length"
-#: One saved ipywidgets view (an explorer) in a built page.
-WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+#: One static explorer in a built page (sinorussia.explorers.STATIC_CLASS).
+EXPLORER = ".sr-explorer"
 
 
 class ChartsNotDrawn(AssertionError):
@@ -127,10 +127,6 @@ def take_screenshots(out: Path = SCREENSHOTS) -> list[Path]:
             for path in toc_pages():
                 page.goto(f"{base}/{path}", wait_until="load")
                 wait_for_charts(page)
-                if page.locator(WIDGET_VIEW).count():  # show the explorers a reader scrolling down would see
-                    page.evaluate("window.sinorussiaLoadWidgets()")
-                    page.wait_for_selector(".widget-vbox", timeout=15000)
-                    page.wait_for_load_state("networkidle")
                 page.wait_for_timeout(200)
                 target = out / device / (path.replace("/", "__").removesuffix(".html") + ".png")
                 target.parent.mkdir(parents=True, exist_ok=True)
