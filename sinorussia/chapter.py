@@ -3,12 +3,12 @@
 It gives a chapter exactly the names listed in ``__all__``: the loaders, the facts
 its prose states (``facts.NAME``, used by ``{eval}`` roles), the chart and explorer
 modules and the self-check function. Importing it changes no global setting other
-than Altair's renderer for this kernel (see :mod:`sinorussia.notebook`).
+than Altair's renderer for this kernel (see :mod:`sinorussia.rendering`).
 """
 from __future__ import annotations
 
 from . import charts, widgets
-from . import notebook as _renderer  # noqa: F401  (sets the chart renderer)
+from . import rendering as _renderer  # noqa: F401  (sets the chart renderer)
 from .data import (
     load_events,
     load_figures,
@@ -24,7 +24,7 @@ from .data import (
     theme_labels,
 )
 from .facts import facts
-from .notebook import glue
+from .rendering import glue
 from .selfcheck import check
 from .widgets import (
     CountryExplorer, EventExplorer, FigureExplorer, PositionsExplorer, RecommendationExplorer, SwapConverter,

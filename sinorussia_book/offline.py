@@ -2,14 +2,12 @@
 
 What it does (see ``README.md``, section *Offline by design*):
 
-* copies vega, vega-lite and vega-embed from ``node_modules/`` into
-  ``_static/vendor/`` and adds them **only to pages that draw a chart**;
 * serves require.js and the ipywidgets HTML manager from the same folder, and
   sets myst-nb's ``nb_ipywidgets_js`` to a small loader
   (``assets/widgets-on-demand.js``) that fetches them only when a reader scrolls
   near an explorer: they weigh 1.1 MB compressed, more than the rest of a page.
-  Loaded after the vega UMD builds, require.js cannot capture them as anonymous
-  AMD modules;
+  Loaded after vega (which :mod:`sinorussia_book.vega` adds to chart pages),
+  require.js cannot capture it as an anonymous AMD module;
 * removes two pieces of extension markup that fail accessibility checks
   (:data:`ACCESSIBILITY_FIXES`);
 * removes sphinx-thebe's inline ``THEBE_JS_URL`` script, which the theme
@@ -25,12 +23,7 @@ from pathlib import Path
 
 VENDOR = "vendor"
 
-#: file in the book -> file in node_modules
-CHART_SCRIPTS = {
-    "vega.min.js": "vega/build/vega.min.js",
-    "vega-lite.min.js": "vega-lite/build/vega-lite.min.js",
-    "vega-embed.min.js": "vega-embed/build/vega-embed.min.js",
-}
+#: file in the book -> file in node_modules (chart scripts: :mod:`sinorussia_book.vega`)
 WIDGET_SCRIPTS = {
     "require.min.js": "requirejs/require.js",
     "embed-amd.js": "@jupyter-widgets/html-manager/dist/embed-amd.js",
@@ -38,7 +31,6 @@ WIDGET_SCRIPTS = {
 #: Our loader: fetches WIDGET_SCRIPTS only when a reader reaches an explorer.
 WIDGET_LOADER = "widgets-on-demand.js"
 ASSETS = Path(__file__).resolve().parent / "assets"
-CHART_MARKER = "vegaEmbed("
 _THEBE_CONFIG = re.compile(r'<script type="text/x-thebe-config">.*?</script>', re.S)
 
 
@@ -60,7 +52,7 @@ def _node_modules(app) -> Path:
 
 def _vendor_files(app) -> dict[str, Path]:
     NODE_MODULES = _node_modules(app)
-    files = {name: NODE_MODULES / rel for name, rel in {**CHART_SCRIPTS, **WIDGET_SCRIPTS}.items()}
+    files = {name: NODE_MODULES / rel for name, rel in WIDGET_SCRIPTS.items()}
     files[WIDGET_LOADER] = ASSETS / WIDGET_LOADER
     dist = NODE_MODULES / "@jupyter-widgets/html-manager/dist"
     # The widget manager's bundled CSS loads its fonts from its module path under
@@ -107,9 +99,6 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         for old, new in ACCESSIBILITY_FIXES:
             body = body.replace(old, new)
         context["body"] = body
-    if CHART_MARKER in context.get("body", ""):
-        for priority, name in enumerate(CHART_SCRIPTS, start=100):
-            app.add_js_file(f"{VENDOR}/{name}", priority=priority)
 
 
 def _widget_scripts(app, config) -> None:
