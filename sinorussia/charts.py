@@ -35,8 +35,9 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 WIDE_MAX = 660
 #: A narrow layout fits a phone's column (390 px viewport, ~340 px column).
 NARROW_MAX = 330
-#: Characters per line of titles and subtitles in each layout.
+#: Characters per line of subtitles (12 px) and titles (15-16 px, bold) in each layout.
 WRAP = {False: 95, True: 46}
+TITLE_WRAP = {False: 70, True: 34}
 #: Light and dark colours of text, rules and gridlines (the theme's own tones).
 INK = {"text": ("#222222", "#DDDDDD"), "muted": ("#444444", "#BBBBBB"), "rule": ("#888888", "#999999"),
        "grid": ("#E4E4E4", "#3A3F46"), "background": ("#FFFFFF", "#14181E")}
@@ -59,9 +60,9 @@ def ink(role: str) -> alt.ExprRef:
     return alt.ExprRef(f"dark ? '{dark}' : '{light}'")
 
 
-def wrap(text: str, narrow: bool) -> list[str]:
+def wrap(text: str, narrow: bool, widths: dict[bool, int] = WRAP) -> list[str]:
     """Lines of ``text`` short enough for the layout's width."""
-    return textwrap.wrap(text, WRAP[narrow]) or [""]
+    return textwrap.wrap(text, widths[narrow]) or [""]
 
 
 def with_passages(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
@@ -86,7 +87,7 @@ def finish(chart, title: str, sources: list[str] | str, description: str, subtit
     dark = alt.param(name="dark", value=False)
     legend = {"orient": "bottom", "direction": "vertical", "columns": legend_columns} if narrow else {"orient": "right"}
     return (
-        chart.properties(title=alt.Title(wrap(title, narrow), subtitle=lines, anchor="start"), description=description)
+        chart.properties(title=alt.Title(wrap(title, narrow, TITLE_WRAP), subtitle=lines, anchor="start"), description=description)
         .add_params(dark)
         .configure(background="transparent", font="sans-serif")
         .configure_view(stroke=None)
@@ -380,18 +381,18 @@ def swap_and_reserves_chart(figures: pd.DataFrame):
     reserve = _for_json(_figure_rows(figures, ["F05"], {"F05": "reserve share"}))
 
     def build(narrow: bool):
-        width = NARROW_MAX - 80 if narrow else 240
+        width = NARROW_MAX - 100 if narrow else 240
         left = alt.Chart(swap).mark_bar(size=36).encode(
             x=alt.X("unit:N", title="Unit", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title="Billions (in the unit below)"),
             color=alt.Color("group:N", title="Swap amount", scale=alt.Scale(range=[PALETTE[2], PALETTE[1]]), legend=alt.Legend(orient="bottom")),
             tooltip=_figure_tooltip(),
-        ).properties(width=width, height=200, title=wrap("The 2014 currency swap: one amount, two units", narrow))
+        ).properties(width=width, height=200, title=wrap("The 2014 currency swap: one amount, two units", narrow, TITLE_WRAP))
         right = alt.Chart(reserve).mark_bar(size=36, color=PALETTE[0]).encode(
             x=alt.X("entity:N", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title="Percent of currency reserves", scale=alt.Scale(domain=[0, 100])),
             tooltip=_figure_tooltip(),
-        ).properties(width=width if narrow else 170, height=200, title=wrap("Yuan share of Russia's reserves", narrow))
+        ).properties(width=width if narrow else 170, height=200, title=wrap("Yuan share of Russia's reserves", narrow, TITLE_WRAP))
         panels = alt.vconcat(left, right, spacing=24) if narrow else alt.hconcat(left, right, spacing=30)
         return finish(
             panels.resolve_scale(color="independent"),
@@ -449,7 +450,7 @@ def tajikistan_chart(figures: pd.DataFrame):
         left = alt.Chart(money).mark_bar(size=50, color=PALETTE[3]).encode(
             x=alt.X("entity:N", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title="Billion US dollars (cumulative, 'so far')"), tooltip=_figure_tooltip(),
-        ).properties(width=NARROW_MAX - 90 if narrow else 150, height=180 if narrow else 220, title="Chinese investment")
+        ).properties(width=NARROW_MAX - 110 if narrow else 150, height=180 if narrow else 220, title="Chinese investment")
         hover = alt.selection_point(fields=["part"], on="pointerover", name="debt_part")
         right = alt.Chart(debt_pie).mark_arc(innerRadius=45).encode(
             theta=alt.Theta("value:Q"),
