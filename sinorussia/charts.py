@@ -96,7 +96,7 @@ def finish(chart, title: str, sources: list[str] | str, description: str, subtit
                         gridColor=ink("grid"))
         .configure_title(fontSize=15 if narrow else 16, subtitleFontSize=12, color=ink("text"), subtitleColor=ink("muted"))
         .configure_legend(labelFontSize=12, titleFontSize=12, labelColor=ink("text"), titleColor=ink("text"),
-                          labelLimit=NARROW_MAX - 40 if narrow else 260, **legend)
+                          labelLimit=(NARROW_MAX - 30 * legend_columns) // legend_columns if narrow else 260, **legend)
         .configure_text(color=ink("text"), fontSize=12)
         .configure_header(labelColor=ink("text"), titleColor=ink("text"), labelFontSize=12)
     )
@@ -112,15 +112,33 @@ def _theme_labels(series: pd.Series) -> pd.Series:
     return series.astype(str).map(theme_labels())
 
 
-def _lines(text: str, width: int = WRAP[True]) -> str:
-    """``text`` broken into lines of at most ``width`` characters (a text mark's ``lineBreak``)."""
-    return "\n".join(textwrap.wrap(text, width))
+#: Line height of a narrow layout's labels above their marks (12 px text).
+LINE_HEIGHT = 15
 
 
-def _label_above(base: alt.Chart, y, field: str, first):
-    """A text line above each row's marks (a narrow layout's replacement for long axis labels)."""
-    return base.mark_text(align="left", baseline="bottom", dy=-9, fontSize=12, limit=NARROW_MAX - 20, lineBreak="\n").encode(
-        x=alt.X(datum=first, type="quantitative"), y=y, text=f"{field}:N")
+def with_label_lines(frame: pd.DataFrame, column: str, texts, gap: int, width: int = WRAP[True]) -> pd.DataFrame:
+    """``frame`` with ``texts`` wrapped into lines in ``column`` and, in ``column + '_lift'``,
+    the pixel offset that puts the label's last line ``gap`` px above its mark's centre
+    (a bottom-aligned multi-line text grows upwards from its last line)."""
+    lines = [textwrap.wrap(str(t), width) for t in texts]
+    return frame.assign(**{column: ["\n".join(ls) for ls in lines],
+                           column + "_lift": [-gap for ls in lines]})
+
+
+def _centred(y: alt.Y) -> alt.Y:
+    """A copy of a y encoding that places marks at the middle of a band."""
+    centred = y.copy(deep=True)
+    centred.bandPosition = 0.5
+    return centred
+
+
+def _label_above(base: alt.Chart, y, column: str, first, limit: int = NARROW_MAX - 20):
+    """A narrow layout's replacement for long axis labels: the text of ``column`` (see
+    :func:`with_label_lines`) written above each row's mark, starting at x = ``first``."""
+    return base.mark_text(align="left", baseline="bottom", fontSize=12, limit=limit, lineBreak="\n",
+                          lineHeight=LINE_HEIGHT).encode(
+        x=alt.X(datum=first, type="quantitative"), y=_centred(y), text=f"{column}:N",
+        yOffset=alt.YOffset(f"{column}_lift:Q", scale=None))
 
 
 def timeline_chart(events: pd.DataFrame):
@@ -193,7 +211,7 @@ def economy_asymmetry_chart(figures: pd.DataFrame):
         scale = alt.Scale(type="log", domain=[0.25, 8])
         bars = alt.Chart(rows).mark_bar(size=30 if narrow else 38).encode(
             y=alt.Y("period:N", title=None),
-            x=alt.X("multiple:Q", title=("China's economy as a multiple of Russia's (log)" if narrow
+            x=alt.X("multiple:Q", title=(["China's economy as a multiple", "of Russia's (log scale)"] if narrow
                                          else "China's economy as a multiple of Russia's (log scale)"), scale=scale,
                     axis=alt.Axis(values=[0.25, 0.5, 1, 2, 4, 8], format="~g")),
             x2="parity:Q",
@@ -300,7 +318,9 @@ def dependence_chart(figures: pd.DataFrame):
               "F09": "Russia on China (share of mining machinery)", "F16": "China in the world (share of world energy use, projection)"}
     data = _for_json(_figure_rows(figures, list(groups), groups))
     data["bar"] = data["indicator"].str.replace("Share of ", "").str.replace("China's projected share of world energy consumption", "world energy consumption (China)")
-    data["bar_label"] = [_lines(f"{bar} ({label})") for bar, label in zip(data["bar"], data["label"])]
+    labels = data["bar"] + " (" + data["label"] + ")"
+    data = with_label_lines(data, "bar_label", labels, gap=12)
+    data = with_label_lines(data, "bar_label_wide", labels, gap=12, width=WRAP[False])
     data["value_label"] = data["value"].map("{:g}%".format)
 
     def build(narrow: bool):
@@ -308,8 +328,8 @@ def dependence_chart(figures: pd.DataFrame):
             options=["all"] + sorted(set(groups.values())), labels=["All"] + sorted(set(groups.values())), name="Show: "))
         base = alt.Chart(data).transform_filter("relationship == 'all' || datum.group == relationship")
         y = alt.Y("bar:N", title=None, sort=list(data.sort_values("value", ascending=False)["bar"]),
-                  scale=alt.Scale(paddingInner=0.6, paddingOuter=0.4) if narrow else alt.Undefined, axis=alt.Axis(labels=False, ticks=False) if narrow else alt.Axis(labelLimit=230))
-        bars = base.mark_bar(size=14 if narrow else 18).encode(
+                  scale=alt.Scale(paddingInner=0.2, paddingOuter=0.55, align=1), axis=alt.Axis(labels=False, ticks=False))
+        bars = base.mark_bar(size=14).encode(
             y=y, x=alt.X("value:Q", title="Percent (each bar has its own base)", scale=alt.Scale(domain=[0, 100]),
                          axis=alt.Axis(tickCount=5 if narrow else 10)),
             color=alt.Color("group:N", title="Who depends on whom", scale=alt.Scale(range=PALETTE[:3]),
@@ -317,13 +337,11 @@ def dependence_chart(figures: pd.DataFrame):
             tooltip=_figure_tooltip(),
         ).add_params(pick)
         values = base.mark_text(align="left", dx=4, fontSize=12).encode(y=y, x="value:Q", text="value_label:N")
-        layers = [bars, values]
-        if narrow:  # the bar's name and its seed on a line above it
-            layers.append(_label_above(base, y, "bar_label", 0))
-        else:
-            layers.append(base.mark_text(align="left", dx=36, fontSize=12).encode(y=y, x="value:Q", text="label:N"))
+        # the bar's name and its seed on a line (or lines) above it
+        layers = [bars, values, _label_above(base, y, "bar_label" if narrow else "bar_label_wide", 0,
+                                             limit=NARROW_MAX - 20 if narrow else WIDE_MAX - 20)]
         return finish(
-            alt.layer(*layers).properties(width="container", height=62 * len(data) if narrow else 170),
+            alt.layer(*layers).properties(width="container", height=int((62 if narrow else 44) * (len(data) + 0.9))),
             "Who depends on whom? The shares the seeds give",
             sorted(set(data["source"])),
             f"Bars for {len(data)} percentage shares with different bases. " + figures_sentence(data),
@@ -344,7 +362,7 @@ def theme_timeline_chart(events: pd.DataFrame, theme: str, title: str):
                                        precision=subset["precision"].astype(str)), "event_id")[
         ["event_id", "year", "when", "precision", "title", "source", "evidence", "row", "passage"]]
     data["order"] = range(len(data))
-    data["title_lines"] = data["title"].map(_lines)
+    data = with_label_lines(data, "title_lines", data["title"], gap=8)
     line_count = data["title_lines"].str.count("\n").max() + 1
     first, last = int(data["year"].min()), int(data["year"].max())
     colour = theme_colours()[theme_labels()[theme]]
@@ -500,7 +518,7 @@ def policy_matrix_chart(recommendations: pd.DataFrame):
 
     def build(narrow: bool):
         pick = alt.param(name="seed_filter", value="all", bind=alt.binding_select(options=["all"] + seeds, labels=["All seeds"] + seeds, name="Seed: "))
-        seed_axis = alt.Axis(labelAngle=-40 if narrow else 0, labelLimit=110)
+        seed_axis = alt.Axis(labelAngle=-40 if narrow else 0, labelLimit=110 if narrow else 170)
         seed = alt.Y("seed_label:N", title="Seed (oldest first)", sort=seeds, axis=seed_axis) if not narrow else \
             alt.X("seed_short:N", title="Seed (oldest first)", sort=shorts, axis=seed_axis)
         instrument = alt.Y("instrument:N", title="Instrument") if narrow else \
@@ -517,7 +535,7 @@ def policy_matrix_chart(recommendations: pd.DataFrame):
             chart, "What the seeds tell the EU to do", sorted(set(data["seed_label"])),
             f"A matrix of {len(data)} recommendations by seed and instrument, coloured by whom they target; a drop-down shows one seed.",
             subtitle="Hover or tap a square for the recommendation and its quote; pick a seed to see its advice alone.",
-            narrow=narrow, legend_columns=2,
+            narrow=narrow, legend_columns=1,
         )
 
     return responsive(build)

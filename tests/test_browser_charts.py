@@ -43,13 +43,18 @@ MEASURE_JS = """([fontMin, slack]) => {
       if (r.left < box.left - slack || r.right > box.right + slack || r.top < box.top - slack || r.bottom > box.bottom + slack)
         outside.push(role);
     });
+    svg.querySelectorAll('text').forEach(t => {
+      const r = t.getBoundingClientRect();
+      if (t.textContent.trim() && (r.left < box.left - slack || r.right > box.right + slack)) outside.push('text "' + t.textContent.slice(0, 30) + '"');
+    });
     const small = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
       .map(t => [t.textContent.slice(0, 30), parseFloat(getComputedStyle(t).fontSize) * scale])
       .filter(([, size]) => size < fontMin - 0.01);
     return {index: i, layout: fig.dataset.layout, width: Math.round(box.width),
-            overColumn: Math.round(box.right - colRect.right), overFigure: Math.round(box.width - fig.clientWidth),
+            overColumn: Math.round(Math.max(box.right, fig.getBoundingClientRect().left + fig.scrollWidth) - colRect.right),
+            overFigure: Math.round(Math.max(box.width, fig.scrollWidth) - fig.clientWidth),
             scrolling, empty, outside, small, label: fig.getAttribute('aria-label') || '',
-            svgLabel: svg.closest('svg').getAttribute('aria-label') || ''};
+            svgLabel: fig.querySelector('.sinorussia-chart-view').getAttribute('aria-label') || ''};
   });
 }"""
 
