@@ -116,13 +116,15 @@ def _theme_labels(series: pd.Series) -> pd.Series:
 LINE_HEIGHT = 15
 
 
-def with_label_lines(frame: pd.DataFrame, column: str, texts, gap: int, width: int = WRAP[True]) -> pd.DataFrame:
+def with_label_lines(frame: pd.DataFrame, column: str, texts, gap: int, width: int = WRAP[True],
+                     centre: float = 0) -> pd.DataFrame:
     """``frame`` with ``texts`` wrapped into lines in ``column`` and, in ``column + '_lift'``,
-    the pixel offset that puts the label's last line ``gap`` px above its mark's centre
-    (a bottom-aligned multi-line text grows upwards from its last line)."""
+    the pixel offset of the label's top that ends its last line ``gap`` px above its
+    mark's centre, ``centre`` px below the row's position (half a band on a band scale,
+    where an offset channel counts from the band's start; 0 on a point scale)."""
     lines = [textwrap.wrap(str(t), width) for t in texts]
     return frame.assign(**{column: ["\n".join(ls) for ls in lines],
-                           column + "_lift": [-gap for ls in lines]})
+                           column + "_lift": [centre - (gap + LINE_HEIGHT * len(ls)) for ls in lines]})
 
 
 def _centred(y: alt.Y) -> alt.Y:
@@ -135,7 +137,7 @@ def _centred(y: alt.Y) -> alt.Y:
 def _label_above(base: alt.Chart, y, column: str, first, limit: int = NARROW_MAX - 20):
     """A narrow layout's replacement for long axis labels: the text of ``column`` (see
     :func:`with_label_lines`) written above each row's mark, starting at x = ``first``."""
-    return base.mark_text(align="left", baseline="bottom", fontSize=12, limit=limit, lineBreak="\n",
+    return base.mark_text(align="left", baseline="top", fontSize=12, limit=limit, lineBreak="\n",
                           lineHeight=LINE_HEIGHT).encode(
         x=alt.X(datum=first, type="quantitative"), y=_centred(y), text=f"{column}:N",
         yOffset=alt.YOffset(f"{column}_lift:Q", scale=None))
@@ -319,8 +321,11 @@ def dependence_chart(figures: pd.DataFrame):
     data = _for_json(_figure_rows(figures, list(groups), groups))
     data["bar"] = data["indicator"].str.replace("Share of ", "").str.replace("China's projected share of world energy consumption", "world energy consumption (China)")
     labels = data["bar"] + " (" + data["label"] + ")"
-    data = with_label_lines(data, "bar_label", labels, gap=12)
-    data = with_label_lines(data, "bar_label_wide", labels, gap=12, width=WRAP[False])
+    step = {True: 70, False: 46}  # px per bar, label included
+    padding = {"paddingInner": 0.2, "paddingOuter": 0.55}
+    for narrow, column in ((True, "bar_label"), (False, "bar_label_wide")):
+        data = with_label_lines(data, column, labels, gap=12, width=WRAP[narrow],
+                                centre=step[narrow] * (1 - padding["paddingInner"]) / 2)
     data["value_label"] = data["value"].map("{:g}%".format)
 
     def build(narrow: bool):
@@ -328,7 +333,7 @@ def dependence_chart(figures: pd.DataFrame):
             options=["all"] + sorted(set(groups.values())), labels=["All"] + sorted(set(groups.values())), name="Show: "))
         base = alt.Chart(data).transform_filter("relationship == 'all' || datum.group == relationship")
         y = alt.Y("bar:N", title=None, sort=list(data.sort_values("value", ascending=False)["bar"]),
-                  scale=alt.Scale(paddingInner=0.2, paddingOuter=0.55, align=1), axis=alt.Axis(labels=False, ticks=False))
+                  scale=alt.Scale(align=1, **padding), axis=alt.Axis(labels=False, ticks=False))
         bars = base.mark_bar(size=14).encode(
             y=y, x=alt.X("value:Q", title="Percent (each bar has its own base)", scale=alt.Scale(domain=[0, 100]),
                          axis=alt.Axis(tickCount=5 if narrow else 10)),
@@ -341,7 +346,7 @@ def dependence_chart(figures: pd.DataFrame):
         layers = [bars, values, _label_above(base, y, "bar_label" if narrow else "bar_label_wide", 0,
                                              limit=NARROW_MAX - 20 if narrow else WIDE_MAX - 20)]
         return finish(
-            alt.layer(*layers).properties(width="container", height=int((62 if narrow else 44) * (len(data) + 0.9))),
+            alt.layer(*layers).properties(width="container", height=step[narrow] * (len(data) - padding["paddingInner"] + 2 * padding["paddingOuter"])),
             "Who depends on whom? The shares the seeds give",
             sorted(set(data["source"])),
             f"Bars for {len(data)} percentage shares with different bases. " + figures_sentence(data),
