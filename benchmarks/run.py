@@ -35,12 +35,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from helpers.site import (CHART_CALL, DRAWN_CHARTS_JS, EXPLORER, HTML, ROOT, block_other_hosts, launch_chromium,
+from helpers.site import (CHART_FIGURE, DRAWN_CHARTS_JS, EXPLORER, HTML, ROOT, block_other_hosts, launch_chromium,
                           serve, toc_pages)
 
 OUT = ROOT / "benchmarks"
 PYTHON = sys.executable
-ENV = {**os.environ, "SINORUSSIA_STATIC_CHARTS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+ENV = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 EDITED_CHAPTER = ROOT / "chapters" / "01_history.ipynb"
 BUILD_STATE = [ROOT / "_build" / name for name in (".jupyter_cache", ".doctrees", "html", "jupyter_execute")]
 #: Content types a static host compresses (fonts such as woff2 are compressed already).
@@ -86,7 +86,7 @@ def execution_floor(runs: int) -> dict[str, float]:
     import nbformat
     from nbclient import NotebookClient
 
-    os.environ.update(SINORUSSIA_STATIC_CHARTS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    os.environ.update(PYDEVD_DISABLE_FILE_VALIDATION="1")
     samples: dict[str, list[float]] = {}
     for _ in range(runs):
         for notebook in book_notebooks():
@@ -154,7 +154,7 @@ def measure_page(browser, base: str, path: str) -> dict:
     responses = []
     page.on("response", lambda response: responses.append(response))
     page.goto(f"{base}/{path}", wait_until="load")
-    expected = page.content().count(CHART_CALL)
+    expected = page.locator(CHART_FIGURE).count()
     chart_ms = None
     if expected:
         handle = page.wait_for_function(

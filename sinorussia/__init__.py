@@ -6,6 +6,7 @@ that ``import sinorussia`` stays fast:
 - :mod:`sinorussia.data` — one loader per table in ``data/`` (validated on load)
 - :mod:`sinorussia.charts` — the Vega-Altair charts of the chapters
 - :mod:`sinorussia.explorers` — the explorers (live ipywidgets in Jupyter, static switchers in the book)
-- :mod:`sinorussia.notebook` — the hidden preamble every chapter runs first
+- :mod:`sinorussia.chapter` — the hidden preamble every chapter runs first
+- :mod:`sinorussia.rendering` — how chart cells store their output (Vega-Lite, PNG, text)
 """
 __version__ = "1.0.0"

@@ -4,7 +4,7 @@ It gives a chapter exactly the names listed in ``__all__``: the book's tables, a
 loaded (``events``, ``figures``, …), the loaders, the facts its prose states
 (``facts.NAME``, used by ``{eval}`` roles), the chart and explorer modules and the
 self-check function. Importing it changes no global setting other than Altair's
-renderer for this kernel.
+renderer for this kernel (see :mod:`sinorussia.rendering`).
 
 If the tables cannot be found (a notebook opened outside the book's folder), the
 import stops with one sentence saying what to do, not a traceback.
@@ -12,7 +12,7 @@ import stops with one sentence saying what to do, not a traceback.
 from __future__ import annotations
 
 from . import charts, explorers
-from . import notebook as _renderer  # noqa: F401  (sets the chart renderer)
+from . import rendering as _renderer  # noqa: F401  (sets the chart renderer)
 from .data import (
     load_events,
     load_figures,

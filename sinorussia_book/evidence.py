@@ -21,7 +21,6 @@ import functools
 import html
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxRole
 
 from sinorussia import data, links, paths
+from sinorussia_book.offline import copy_assets
 
 ROLE = re.compile(r"\{evidence\}`([^`]*)`")
 ASSETS = Path(__file__).resolve().parent / "assets" / "evidence"
@@ -179,12 +179,8 @@ def reader_tooltip(reader, ref: str) -> tuple[str, str]:
 
 
 def _copy_assets(app, exception) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    target = Path(app.outdir) / "_static" / STATIC
-    target.mkdir(parents=True, exist_ok=True)
-    for source in ASSETS.iterdir():
-        shutil.copyfile(source, target / source.name)
+    if exception is None and app.builder.format == "html":
+        copy_assets(app, {source.name: source for source in ASSETS.iterdir()}, STATIC)
 
 
 def setup(app):

@@ -2,8 +2,6 @@
 
 What it does (see ``README.md``, section *Offline by design*):
 
-* copies vega, vega-lite and vega-embed from ``node_modules/`` into
-  ``_static/vendor/`` and adds them **only to pages that draw a chart**;
 * shows the explorers (:mod:`sinorussia.explorers`) in their static form: the
   HTML builder prefers an output's ``text/html`` to its ipywidgets view
   (``nb_mime_priority_overrides``), no ipywidgets manager is loaded
@@ -23,20 +21,15 @@ import re
 import shutil
 from pathlib import Path
 
+from sphinx.errors import ExtensionError
+
 
 VENDOR = "vendor"
 
-#: file in the book -> file in node_modules
-CHART_SCRIPTS = {
-    "vega.min.js": "vega/build/vega.min.js",
-    "vega-lite.min.js": "vega-lite/build/vega-lite.min.js",
-    "vega-embed.min.js": "vega-embed/build/vega-embed.min.js",
-}
 #: The static explorers' switcher and styles (from ASSETS), added to pages with an explorer.
 EXPLORER_SCRIPT = "explorers.js"
 EXPLORER_CSS = "explorers.css"
 ASSETS = Path(__file__).resolve().parent / "assets"
-CHART_MARKER = "vegaEmbed("
 #: What every static explorer's markup contains (sinorussia.explorers.STATIC_CLASS).
 EXPLORER_MARKER = 'class="sr-explorer"'
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -50,43 +43,42 @@ _THEBE_CONFIG = re.compile(r'<script type="text/x-thebe-config">.*?</script>', r
 #:   is the better name.
 #: - sphinxcontrib-bibtex's citation list has role="list" without list items
 #:   (aria-required-children); it is a plain block of citations.
+#: Each fix names the feature it applies to: a page that has the feature but not the
+#: exact markup (an upgraded extension) stops the build instead of silently keeping it.
 ACCESSIBILITY_FIXES = [
-    ('<summary aria-label="Toggle hidden content">', "<summary>"),
-    ('<div role="list" class="citation-list">', '<div class="citation-list">'),
+    ('<summary aria-label="Toggle hidden content">', "<summary>", "Show code cell"),
+    ('<div role="list" class="citation-list">', '<div class="citation-list">', 'class="citation-list"'),
 ]
 
 
-def _node_modules(app) -> Path:
-    return Path(app.srcdir) / "node_modules"
+def fix_markup(pagename: str, body: str) -> str:
+    """Apply the accessibility fixes and drop thebe's configuration, loudly."""
+    if "x-thebe-config" in body and not _THEBE_CONFIG.search(body):
+        raise ExtensionError(f"{pagename}: sphinx-thebe's configuration changed shape; update _THEBE_CONFIG")
+    body = _THEBE_CONFIG.sub("", body)
+    for old, new, feature in ACCESSIBILITY_FIXES:
+        if feature in body and old not in body and new not in body:
+            raise ExtensionError(f"{pagename}: the markup {old!r} changed after an upgrade; "
+                                 "review ACCESSIBILITY_FIXES in sinorussia_book/offline.py")
+        body = body.replace(old, new)
+    return body
 
 
-def _vendor_files(app) -> dict[str, Path]:
-    NODE_MODULES = _node_modules(app)
-    files = {name: NODE_MODULES / rel for name, rel in CHART_SCRIPTS.items()}
-    for name in (EXPLORER_SCRIPT, EXPLORER_CSS):
-        files[name] = ASSETS / name
-    return files
-
-
-def _check_assets(app) -> None:
-    missing = [str(p) for p in _vendor_files(app).values() if not p.is_file()]
-    if missing or not _node_modules(app).is_dir():
-        raise RuntimeError(
-            "Offline browser assets are missing (run `make book`, which runs `npm ci`): "
-            + ", ".join(missing or [str(_node_modules(app))])
-        )
-
-
-def _copy_assets(app, exception) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    target = Path(app.outdir) / "_static" / VENDOR
-    target.mkdir(parents=True, exist_ok=True)
-    for name, source in _vendor_files(app).items():
+def copy_assets(app, files: dict[str, Path], folder: str) -> None:
+    """Copy ``files`` (name in the book -> source) into ``_static/<folder>/`` of the HTML build."""
+    target = Path(app.outdir) / "_static" / folder
+    for name, source in files.items():
+        if not source.is_file():
+            raise ExtensionError(f"offline asset missing: {source} (run `make book`, which runs `npm ci`)")
         dest = target / name
         dest.parent.mkdir(parents=True, exist_ok=True)
         if not dest.exists() or dest.read_bytes() != source.read_bytes():
             shutil.copyfile(source, dest)
+
+
+def _copy_assets(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        copy_assets(app, {name: ASSETS / name for name in (EXPLORER_SCRIPT, EXPLORER_CSS)}, VENDOR)
 
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:
@@ -99,13 +91,7 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
     ]
     _drop_widget_state(pagename, scripts)
     if "body" in context:
-        body = _THEBE_CONFIG.sub("", context["body"])
-        for old, new in ACCESSIBILITY_FIXES:
-            body = body.replace(old, new)
-        context["body"] = body
-    if CHART_MARKER in context.get("body", ""):
-        for priority, name in enumerate(CHART_SCRIPTS, start=100):
-            app.add_js_file(f"{VENDOR}/{name}", priority=priority)
+        context["body"] = fix_markup(pagename, context["body"])
     if WIDGET_VIEW in context.get("body", ""):
         raise RuntimeError(f"{pagename}: an ipywidgets view reached the page; the book shows explorers' text/html")
     if EXPLORER_MARKER in context.get("body", ""):
@@ -130,7 +116,6 @@ def _static_explorers(app, config) -> None:
 
 def setup(app):
     app.connect("config-inited", _static_explorers, priority=100)
-    app.connect("builder-inited", _check_assets)
     app.connect("html-page-context", _page_context, priority=900)
     app.connect("build-finished", _copy_assets)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -38,14 +38,6 @@ def test_no_page_loads_an_external_script_style_or_font(built_book):
     assert not offenders, "\n".join(offenders)
 
 
-def test_vega_is_loaded_only_on_chart_pages(built_book):
-    for page in html_files():
-        text = page.read_text(encoding="utf-8")
-        has_chart = "vegaEmbed(" in text
-        loads_vega = "vendor/vega.min.js" in text
-        assert has_chart == loads_vega, page.relative_to(built_book)
-
-
 def test_explorers_are_static_with_no_widget_manager(built_book):
     """Explorer pages show each explorer's static HTML with its 2 KB switcher; no page
     loads the ipywidgets manager or embeds widget views or saved widget state."""
@@ -59,14 +51,6 @@ def test_explorers_are_static_with_no_widget_manager(built_book):
         assert has_explorer == ("vendor/explorers.js" in text) == ("vendor/explorers.css" in text), where
         explorer_pages += has_explorer
     assert explorer_pages >= 7, f"only {explorer_pages} pages show an explorer"
-
-
-def test_chart_ids_are_deterministic(built_book):
-    ids = []
-    for page in html_files():
-        ids += re.findall(r'id="(altair-viz-[^"]+)"', page.read_text(encoding="utf-8"))
-    assert ids, "no chart found in the book"
-    assert all(re.fullmatch(r"altair-viz-[0-9a-f]{16}-\d+", i) for i in ids), ids[:3]
 
 
 def test_seed_texts_are_not_published(built_book):

@@ -1,55 +1,11 @@
-"""Unit tests of the shared package: charts, renderer, self-checks, pages (explorers: test_explorers.py)."""
+"""Unit tests of the chapters' package: self-checks, generated pages, import weight
+(charts: test_charts.py; explorers: test_explorers.py; data: test_data.py)."""
 from __future__ import annotations
 
-import json
-
-import altair as alt
 import pytest
 
-from sinorussia import charts, data, selfcheck
+from sinorussia import selfcheck
 from sinorussia_book import pages
-from sinorussia.notebook import chart_html
-
-
-@pytest.fixture(scope="module")
-def events():
-    return data.load_events()
-
-
-@pytest.fixture(scope="module")
-def figures():
-    return data.load_figures()
-
-
-CHART_BUILDERS = {
-    "timeline": lambda: charts.timeline_chart(data.load_events()),
-    "asymmetry": lambda: charts.economy_asymmetry_chart(data.load_figures()),
-    "membership": lambda: charts.membership_chart(data.load_memberships(), data.load_organisations()),
-}
-
-
-@pytest.mark.parametrize("name", sorted(CHART_BUILDERS))
-def test_every_chart_has_title_sources_and_description(name):
-    spec = CHART_BUILDERS[name]().to_dict()
-    assert spec["title"]["text"]
-    assert any(line.startswith("Source: ") for line in spec["title"]["subtitle"])
-    assert len(spec["description"]) > 40
-
-
-def test_chart_markup_is_deterministic():
-    spec = charts.timeline_chart(data.load_events()).to_dict()
-    first, second = chart_html(spec), chart_html(json.loads(json.dumps(spec)))
-    # the id is a hash of the spec plus a per-kernel counter: strip the counter
-    strip = lambda h: h.split('"', 2)[1].rsplit("-", 1)[0]  # noqa: E731
-    assert strip(first) == strip(second)
-    assert "cdn" not in first and "http" not in first.split("var spec")[0]
-
-
-def test_timeline_has_a_static_control(events):
-    spec = charts.timeline_chart(events).to_dict()
-    binds = [p for p in spec.get("params", []) if "bind" in p]
-    assert binds and binds[0]["bind"]["input"] == "select"
-    assert len(spec["datasets"][next(iter(spec["datasets"]))]) == len(events)
 
 
 @pytest.mark.parametrize("question_id", list(selfcheck.CHECKS))

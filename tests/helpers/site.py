@@ -5,7 +5,8 @@ and the page-weight benchmark (benchmarks/run.py), so all three visit the same p
 in the same browser the same way.
 
 Run ``python tests/helpers/site.py screenshots`` to save every page of the table of
-contents at a laptop and a phone width into ``_build/screenshots/``.
+contents at a phone, a tablet and a laptop width, in light and dark mode, into
+``_build/screenshots/<width>-<mode>/``.
 """
 from __future__ import annotations
 
@@ -29,11 +30,14 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
-#: Reader devices: a laptop and a phone (CSS pixels).
-VIEWPORTS = {"laptop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-#: How many charts a built page should draw: each chart cell emits one vegaEmbed call.
-CHART_CALL = "vegaEmbed(el"
-DRAWN_CHARTS_JS = "document.querySelectorAll('.sinorussia-chart svg.marks').length"
+#: Reader devices: a phone, a tablet and a laptop (CSS pixels).
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "tablet": {"width": 768, "height": 1024},
+             "laptop": {"width": 1280, "height": 900}}
+#: The theme's colour modes (pydata-sphinx-theme keeps the choice in localStorage).
+MODES = ("light", "dark")
+#: A chart on a built page (written by sinorussia_book.vega from the notebook's Vega-Lite output).
+CHART_FIGURE = "figure.sinorussia-chart"
+DRAWN_CHARTS_JS = "document.querySelectorAll('figure.sinorussia-chart[data-drawn] svg.marks').length"
 #: One static explorer in a built page (sinorussia.explorers.STATIC_CLASS).
 EXPLORER = ".sr-explorer"
 
@@ -103,7 +107,7 @@ def block_other_hosts(page, base: str) -> list[str]:
 
 def wait_for_charts(page, timeout_ms: int = 15000) -> int:
     """Wait until every chart the page declares has drawn its marks; return how many."""
-    expected = page.content().count(CHART_CALL)
+    expected = page.locator(CHART_FIGURE).count()
     if expected:
         try:
             page.wait_for_function(f"{DRAWN_CHARTS_JS} >= {expected}", timeout=timeout_ms)
@@ -113,26 +117,37 @@ def wait_for_charts(page, timeout_ms: int = 15000) -> int:
     return expected
 
 
-def take_screenshots(out: Path = SCREENSHOTS) -> list[Path]:
-    """Save a full-page PNG of every table-of-contents page at each width in VIEWPORTS."""
+def new_reader(browser, viewport: dict, mode: str = "light"):
+    """A browser context at ``viewport`` whose pages open in the theme's ``mode``."""
+    context = browser.new_context(viewport=viewport, color_scheme=mode)
+    # pydata-sphinx-theme reads the reader's choice from localStorage before drawing the page
+    context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+    return context
+
+
+def take_screenshots(out: Path = SCREENSHOTS, pages: list[str] | None = None) -> list[Path]:
+    """Save a full-page PNG of every table-of-contents page (or ``pages``) at each width in
+    VIEWPORTS and in each of MODES, into ``out/<width>-<mode>/``."""
     from playwright.sync_api import sync_playwright
 
     saved = []
     with serve() as base, sync_playwright() as p:
         browser = launch_chromium(p)
-        for device, viewport in VIEWPORTS.items():
-            context = browser.new_context(viewport=viewport)
-            page = context.new_page()
-            block_other_hosts(page, base)
-            for path in toc_pages():
-                page.goto(f"{base}/{path}", wait_until="load")
-                wait_for_charts(page)
-                page.wait_for_timeout(200)
-                target = out / device / (path.replace("/", "__").removesuffix(".html") + ".png")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(target), full_page=True)
-                saved.append(target)
-            context.close()
+        for viewport in VIEWPORTS.values():
+            for mode in MODES:
+                context = new_reader(browser, viewport, mode)
+                page = context.new_page()
+                block_other_hosts(page, base)
+                for path in pages or toc_pages():
+                    page.goto(f"{base}/{path}", wait_until="load")
+                    wait_for_charts(page)
+                    page.wait_for_timeout(200)
+                    folder = out / f"{viewport['width']}-{mode}"
+                    target = folder / (path.replace("/", "__").removesuffix(".html") + ".png")
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(target), full_page=True)
+                    saved.append(target)
+                context.close()
         browser.close()
     return saved
 
@@ -140,12 +155,14 @@ def take_screenshots(out: Path = SCREENSHOTS) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["screenshots", "pages"])
+    parser.add_argument("--page", action="append", help="only this page (repeatable), e.g. chapters/01_history.html")
     args = parser.parse_args(argv)
     if args.command == "pages":
         print("\n".join(toc_pages()))
         return 0
-    saved = take_screenshots()
-    print(f"{len(saved)} screenshots in {SCREENSHOTS.relative_to(ROOT)}/ ({', '.join(VIEWPORTS)})")
+    saved = take_screenshots(pages=args.page)
+    folders = ", ".join(f"{v['width']}-{m}" for v in VIEWPORTS.values() for m in MODES)
+    print(f"{len(saved)} screenshots in {SCREENSHOTS.relative_to(ROOT)}/ ({folders})")
     return 0
 
 
