@@ -46,7 +46,7 @@ _THEBE_CONFIG = re.compile(r'<script type="text/x-thebe-config">.*?</script>', r
 #: Each fix names the feature it applies to: a page that has the feature but not the
 #: exact markup (an upgraded extension) stops the build instead of silently keeping it.
 ACCESSIBILITY_FIXES = [
-    ('<summary aria-label="Toggle hidden content">', "<summary>", "Show code cell"),
+    ('<summary aria-label="Toggle hidden content">', "<summary>", '<details class="admonition hide'),
     ('<div role="list" class="citation-list">', '<div class="citation-list">', 'class="citation-list"'),
 ]
 
