@@ -71,7 +71,7 @@ $(STAMPS)/inputs: $(wildcard sinorussia/*.py sinorussia_book/*.py) $(wildcard da
 	rm -rf _build/.doctrees _build/html
 	touch $@
 
-$(STAMPS)/theme: $(wildcard _templates/*.html _templates/*/*.html sinorussia_book/assets/*) package-lock.json | $(STAMPS)/venv
+$(STAMPS)/theme: $(wildcard _templates/*.html _templates/*/*.html sinorussia_book/assets/* sinorussia_book/assets/*/*) package-lock.json | $(STAMPS)/venv
 	rm -rf _build/.doctrees _build/html
 	touch $@
 

@@ -4,7 +4,7 @@ the book's template overrides (``_templates/``) were written for.
 Jupyter Book builds ``html_theme_options`` itself from ``_config.yml`` (launch buttons,
 repository links); options set under ``sphinx: config:`` would replace all of them, so
 this extension *adds* the book's own options to Jupyter Book's when the configuration
-is read.
+is read, and a small book-wide stylesheet (``assets/book.css``).
 
 Three templates in ``_templates/`` override pydata-sphinx-theme's (an accessibility fix
 each, and the removal of the 1.5 MB ``fontawesome.js``). They are copies of one version
@@ -41,6 +41,18 @@ def _add_options(app, config) -> None:
     config.html_theme_options = {**(config.html_theme_options or {}), **THEME_OPTIONS}
 
 
+BOOK_CSS = "book.css"
+
+
+def _copy_css(app, exception) -> None:
+    from sinorussia_book.offline import ASSETS, copy_assets
+
+    if exception is None and app.builder.format == "html":
+        copy_assets(app, {BOOK_CSS: ASSETS / BOOK_CSS}, "vendor")
+
+
 def setup(app):
     app.connect("config-inited", _add_options, priority=900)
+    app.add_css_file(f"vendor/{BOOK_CSS}")
+    app.connect("build-finished", _copy_css)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

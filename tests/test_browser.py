@@ -65,10 +65,6 @@ def test_no_serious_accessibility_violations(visit):
     assert result == [], result
 
 
-    finally:
-        v.close()
-
-
 def test_icons_draw_from_the_local_icon_font(browser, book_server):
     """The theme's 1.5 MB fontawesome.js is not loaded; the CSS web font draws the icons."""
     v = Visit(browser, book_server, "intro.html")
