@@ -316,7 +316,7 @@ def dependence_chart(figures: pd.DataFrame):
     """'Who depends on whom': the percentage shares the seeds give, one bar each, grouped
     by what depends on what. A radio control shows one relationship at a time; the
     shares have different bases and are never added up."""
-    groups = {"F21": "EU on Russia (share of EU-28 demand)", "F22": "EU on Russia (share of EU-28 demand)",
+    groups = {"F21": "EU on Russia (share of EU-28 imports)", "F22": "EU on Russia (share of EU-28 imports)",
               "F09": "Russia on China (share of mining machinery)", "F16": "China in the world (share of world energy use, projection)"}
     data = _for_json(_figure_rows(figures, list(groups), groups))
     data["bar"] = data["indicator"].str.replace("Share of ", "").str.replace("China's projected share of world energy consumption", "world energy consumption (China)")

@@ -19,7 +19,7 @@ from sphinx.errors import ExtensionError
 
 #: the theme versions ``_templates/`` was copied from
 THEME_VERSIONS = {"pydata-sphinx-theme": "0.17.1", "sphinx-book-theme": "1.3.0"}
-OVERRIDES = ("_templates/static/webpack-macros.html", "_templates/search-button-field.html",
+OVERRIDES = ("_templates/layout.html", "_templates/static/webpack-macros.html", "_templates/search-button-field.html",
              "_templates/theme-switcher.html")
 #: options of the book, added to those Jupyter Book derives from _config.yml
 THEME_OPTIONS = {"show_navbar_depth": 1, "use_sidenotes": False, "navigation_with_keys": False}

@@ -53,3 +53,25 @@ def test_theme_upgrade_stops_the_build_naming_the_overrides():
     theme.check_theme_versions(dict(theme.THEME_VERSIONS))  # the pinned versions pass
     with pytest.raises(ExtensionError, match="webpack-macros.html"):
         theme.check_theme_versions({**theme.THEME_VERSIONS, "pydata-sphinx-theme": "0.18.0"})
+
+
+def test_icon_subset_keeps_every_icon_the_book_shows():
+    """The served icon font holds every code point the built pages can show that the
+    theme's original font has (the subset is computed from the built pages)."""
+    import pydata_sphinx_theme
+    from fontTools.ttLib import TTFont
+
+    from sinorussia_book import icons
+
+    html = ROOT / "_build" / "html"
+    if not (html / "index.html").is_file():
+        pytest.fail("The book is not built: run `make book`.")
+    theme_static = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+    original = set(TTFont(theme_static / "vendor/fontawesome/webfonts/fa-solid-900.woff2").getBestCmap())
+    served = set(TTFont(html / icons.WEBFONTS / "fa-solid-900.woff2").getBestCmap())
+    needed = icons.used_code_points(html) & original
+    assert {0xF002, 0xF0C9} <= needed, "search and menu icons not detected as used"
+    assert needed <= served, f"icons missing from the served font: {sorted(map(hex, needed - served))}"
+    assert len(served) < len(original) / 10, "the served font was not cut down"
+    table = icons.class_code_points('.fa-magnifying-glass:before{content:"\\f002"}.fa-bars:before{content:"\\f0c9"}')
+    assert table == {"fa-magnifying-glass": 0xF002, "fa-bars": 0xF0C9}
