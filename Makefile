@@ -109,7 +109,7 @@ test: setup $(STAMPS)/chromium $(STAMPS)/bwrap book ## run the whole test suite 
 screenshots: setup $(STAMPS)/chromium book ## full-page PNGs of every page at laptop and phone widths into _build/screenshots/
 	$(BIN)/python tests/helpers/site.py screenshots
 
-bench: setup $(STAMPS)/chromium book ## measure build, test and page performance into benchmarks/results.md (about 10 minutes)
+bench: setup $(STAMPS)/chromium $(STAMPS)/bwrap book ## measure build, test, page, student-pack and grading performance into benchmarks/results.md (about 15 minutes)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean: ## remove the built book (keeps the execution cache)

@@ -130,6 +130,31 @@ def edit_rebuild(runs: int) -> list[float]:
     return times
 
 
+def student_pack() -> dict:
+    """Size of the student pack and the time to install it into a fresh virtualenv (pip cache warm)."""
+    import tempfile
+    import zipfile
+
+    pack = ROOT / "_build" / "student-pack.zip"
+    with tempfile.TemporaryDirectory(prefix="sinorussia-pack-bench-") as tmp:
+        zipfile.ZipFile(pack).extractall(tmp)
+        python = sys.base_prefix + "/bin/python3"
+        start = time.perf_counter()
+        subprocess.run([python, "-m", "venv", ".venv"], cwd=tmp, check=True)
+        subprocess.run([f"{tmp}/.venv/bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "-r", "requirements.txt"], cwd=tmp, check=True)
+        install_s = time.perf_counter() - start
+    return {"zip_mb": pack.stat().st_size / MB, "install_s": install_s}
+
+
+def grading() -> dict:
+    """Sandboxed grading of 50 correct submissions on both cores (benchmarks/grading_bench.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from grading_bench import bench_grading
+
+    return bench_grading(50)
+
+
 def test_suite(runs: int) -> dict[str, list[float]]:
     pytest = [PYTHON, "-m", "pytest", "-q"]
     out: dict[str, list[float]] = {"serial": [], "parallel": [], "make_test": []}
@@ -300,6 +325,16 @@ def write_markdown(r: dict) -> str:
         samples = suite[key]
         if samples:
             lines.append(f"| {label} | {statistics.median(samples):.1f} | {', '.join(f'{s:.1f}' for s in samples)} |")
+    pack, grade = r.get("student_pack"), r.get("grading")
+    if pack:
+        lines.append(f"| Student pack: install into a fresh venv (pip cache warm; zip {pack['zip_mb']:.2f} MB) "
+                     f"| {pack['install_s']:.1f} | 1 run |")
+    if grade:
+        lines.append(f"| Sandboxed grading of {grade['submissions']} correct submissions ({grade['workers']} workers; "
+                     f"{grade['full_marks']} full marks) | {grade['seconds']:.1f} | {grade['seconds_per_submission']:.2f} s each |")
+    lines += ["", "Notebooks are executed once per `make test` (by nbval); the book renders their stored outputs,",
+              "so a clean build executes nothing (before this change a clean build executed every notebook and",
+              "nbval executed them again).", ""]
     lines += ["", "### Execution floor per notebook", "", "| Notebook | Seconds |", "|---|---|"]
     lines += [f"| `{name}` | {secs:.2f} |" for name, secs in r["execution_floor_s"].items()]
     lines += [""] + page_table(r["pages"])
@@ -345,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
         ("no-change rebuilds", lambda: results.__setitem__("no_change_rebuild_s", [make_book() for _ in range(args.runs)])),
         ("one-chapter edits", lambda: results.__setitem__("edit_rebuild_s", edit_rebuild(args.runs))),
         ("pages in Chromium", lambda: results.__setitem__("pages", page_metrics(args.runs))),
+        ("student pack", lambda: results.__setitem__("student_pack", student_pack())),
+        ("grading 50 submissions", lambda: results.__setitem__("grading", grading())),
         ("test suite", lambda: results.__setitem__("test_suite_s", test_suite(args.test_runs))),
     ]
     if args.only:

@@ -81,9 +81,24 @@ def markers(path: str | Path) -> list[Marker]:
 
 
 def book_files(root: str | Path) -> list[Path]:
-    """The book's own pages that may carry markers."""
+    """The book's own pages that may carry markers: those in its table of contents."""
+    import yaml
+
     root = Path(root)
-    return sorted({p for pattern in BOOK_GLOBS for p in root.glob(pattern)})
+    toc = (root / "_toc.yml").read_text(encoding="utf-8")
+    listed = {str(v) for v in _toc_files(yaml.safe_load(toc))}
+    found = {p for pattern in BOOK_GLOBS for p in root.glob(pattern)}
+    return sorted(p for p in found if str(p.relative_to(root).with_suffix("")) in listed)
+
+
+def _toc_files(node) -> list[str]:
+    """Every ``file:`` (and ``root:``) entry of a Jupyter Book table of contents."""
+    if isinstance(node, dict):
+        own = [node[k] for k in ("file", "root") if k in node]
+        return own + [f for value in node.values() for f in _toc_files(value)]
+    if isinstance(node, list):
+        return [f for item in node for f in _toc_files(item)]
+    return []
 
 
 def book_references(root: str | Path) -> list[str]:

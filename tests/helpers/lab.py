@@ -1,4 +1,4 @@
-"""JupyterLab as a student meets it: started like `make lab` (127.0.0.1, token) and driven
+"""JupyterLab as a student meets it: started with `make lab` (127.0.0.1, a token) and driven
 in Chromium through Playwright, with every request to another host blocked and counted.
 
 Used by ``tests/test_lab.py`` and by ``python tests/helpers/lab.py screenshot CHAPTER`` (a
@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -18,7 +19,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[2]
-JUPYTER = Path(sys.executable).with_name("jupyter")
 
 
 def _free_port() -> int:
@@ -31,13 +31,12 @@ def _free_port() -> int:
 def jupyterlab(root: Path = ROOT, timeout: float = 60) -> Iterator[str]:
     """Run JupyterLab on 127.0.0.1 in ``root``; yield its base URL with the token."""
     port, token = _free_port(), secrets.token_hex(16)
-    cmd = [str(JUPYTER), "lab", "--no-browser", f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False"]
-    if os.getuid() == 0:
-        cmd.append("--allow-root")
+    # exactly the documented command, `make lab`, with a port, a token and no browser added
+    args = f"--no-browser --ServerApp.port={port} --IdentityProvider.token={token}"
+    cmd = ["make", "--no-print-directory", "-C", str(root), "lab", f"LAB_ARGS={args}"]
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / "_build" / "lab-config")}
     log = open(root / "_build" / f"lab-{port}.log", "w")
-    server = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env)
+    server = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -51,11 +50,11 @@ def jupyterlab(root: Path = ROOT, timeout: float = 60) -> Iterator[str]:
                 time.sleep(0.5)
         yield f"{base}|{token}"
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)  # make and the JupyterLab it started
         try:
             server.wait(10)
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
         log.close()
 
 
