@@ -14,6 +14,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+import yaml
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,8 +48,8 @@ def questions(master: Path) -> list[Question]:
     for cell in json.loads(master.read_text(encoding="utf-8"))["cells"]:
         text = "".join(cell["source"])
         if cell["cell_type"] == "raw" and text.startswith("# BEGIN QUESTION"):
-            fields = {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in text.splitlines()[1:] if ":" in line)}
-            found.append(Question(fields["name"], float(fields.get("points", 1)), fields.get("manual") == "true"))
+            fields = yaml.safe_load(text.split("\n", 1)[1]) or {}  # Otter's question config is YAML
+            found.append(Question(str(fields["name"]), float(fields.get("points", 1)), fields.get("manual") is True))
     return found
 
 
