@@ -93,9 +93,13 @@ lab: setup ## start JupyterLab (offline, on 127.0.0.1) in the book's folder
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 student-pack: _build/student-pack.zip ## _build/student-pack.zip: chapters, handouts, data, the package as a wheel, pinned requirements
-_build/student-pack.zip: $(wildcard chapters/*.ipynb data/* sinorussia/*.py exercises/*.ipynb) requirements-student.txt pyproject.toml | setup
-	$(MAKE) handouts
+_build/student-pack.zip: $(wildcard chapters/*.ipynb data/* sinorussia/*.py) _build/handouts/.made requirements-student.txt pyproject.toml | setup
 	$(BIN)/python -m sinorussia_book.student_pack --out $@
+
+# Handouts are remade only when a master or the grading tools change (otter assign takes ~25 s).
+_build/handouts/.made: $(wildcard exercises/*.ipynb sinorussia_grade/*.py sinorussia/handout.py) | setup
+	$(BIN)/sinorussia-grade handouts
+	touch $@
 
 serve: book ## serve the built book on http://127.0.0.1:8000
 	cd _build/html && ../../$(BIN)/python -m http.server 8000 --bind 127.0.0.1
@@ -122,7 +126,11 @@ handouts: setup ## student notebooks, answer keys and autograders into _build/ha
 	$(BIN)/sinorussia-grade handouts
 
 SUBMISSIONS ?=
+# The sandbox needs root to give each submission its own user id (so that its process limit
+# counts only its own processes); the student's code itself never runs as root.
+SUDO_IF_NOT_ROOT := $(if $(filter 0,$(shell id -u)),,sudo )
 GRADE_ARGS ?=
 grade: handouts $(STAMPS)/bwrap ## grade every file under SUBMISSIONS=<folder> (sandboxed) into _build/handouts/gradebook.csv + LMS CSVs
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> [GRADE_ARGS='--timeout 120 --fresh']"; exit 2; }
-	$(BIN)/sinorussia-grade grade "$(SUBMISSIONS)" --out _build/handouts/gradebook.csv $(GRADE_ARGS)
+	$(SUDO_IF_NOT_ROOT)$(BIN)/sinorussia-grade grade "$(SUBMISSIONS)" --out _build/handouts/gradebook.csv $(GRADE_ARGS)
+	$(if $(SUDO_IF_NOT_ROOT),sudo chown -R "$$(id -u):$$(id -g)" _build/handouts)
