@@ -40,8 +40,15 @@ class RowRef(tuple):
 
 
 @functools.lru_cache(maxsize=4)
+def _bibkeys(folder: str) -> dict[str, str]:
+    """Seed file -> bibliography key (the name of its reader page)."""
+    seeds = data.read_table("seeds", folder)
+    return dict(zip(seeds["seed"], seeds["bibkey"]))
+
+
+@functools.lru_cache(maxsize=4)
 def _index(folder: str) -> dict[str, RowRef]:
-    bibkeys = dict(zip(*[data.read_table("seeds", folder)[c] for c in ("seed", "bibkey")]))
+    bibkeys = _bibkeys(folder)
     index: dict[str, RowRef] = {}
     for table in TABLES:
         frame = data.read_table(table, folder)
@@ -59,11 +66,15 @@ def row_index(data_dir=None) -> dict[str, RowRef]:
 
 
 def passage_url(ref: str, root: str = "../", data_dir=None) -> str:
-    """The link to a row's passage (``'F07'``) or a seed's note (``'fragile2019/note-3'``)
+    """The link to a row's passage (``'F07'``), a seed's note (``'fragile2019/note-3'``) or a
+    seed's reference (its file name)
     from a page ``root`` away from the book's root (``'../'`` for a chapter)."""
     if "/note-" in ref:
         bibkey, note = ref.split("/", 1)
         return f"{root}{READER_DIR}/{bibkey}.html#{note}"
+    bibkeys = _bibkeys(str(Path(data_dir) if data_dir else paths.data_dir()))
+    if ref in bibkeys:  # a whole seed: its reference at the top of its reader page
+        return f"{root}{READER_DIR}/{bibkeys[ref]}.html#reference"
     try:
         row = row_index(data_dir)[ref]
     except KeyError:

@@ -27,7 +27,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util.docutils import SphinxRole
 
-from sinorussia import data, links, paths
+from sinorussia import links, paths
 from sinorussia_book.offline import copy_assets
 
 ROLE = re.compile(r"\{evidence\}`([^`]*)`")
@@ -141,14 +141,9 @@ class EvidenceRole(SphinxRole):
         reader = _reader(str(self._data_dir()))
         root = "../" * self.env.docname.count("/")
         resolved = []
-        seeds = _seed_catalogue(str(self._data_dir()))
         for ref in refs:
-            if ref in seeds:  # a seed file: its reference (who wrote it, when, how dated)
-                bibkey, tip, source = seeds[ref]
-                resolved.append((bibkey, f"{root}{links.READER_DIR}/{bibkey}.html#reference", tip, source))
-                continue
             try:
-                if "/note-" not in ref and ref not in reader.rows:
+                if "/note-" not in ref and ref not in reader.rows and ref not in reader.seeds:
                     raise KeyError(f"no data row with id {ref!r}")
                 tip, source = reader_tooltip(reader, ref)
                 url = links.passage_url(ref, root=root, data_dir=self._data_dir())
@@ -178,14 +173,6 @@ def reader_module():
     """:mod:`sinorussia_book.reader`, imported late (it imports this module)."""
     from sinorussia_book import reader
     return reader
-
-
-@functools.lru_cache(maxsize=4)
-def _seed_catalogue(data_dir: str) -> dict[str, tuple[str, str, str]]:
-    """Seed file -> (bibkey, tooltip: title, author and dating, short name), from ``seeds.csv``."""
-    seeds = data.load_seeds(data_dir)
-    return {row.seed: (row.bibkey, f"{row.title}. {row.author}. {row.date_note}", row.short_name)
-            for row in seeds.itertuples()}
 
 
 def reader_tooltip(reader, ref: str) -> tuple[str, str]:

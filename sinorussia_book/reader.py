@@ -540,7 +540,7 @@ def pages(reader: Reader | None = None, data_dir=None, seeds_dir=None, book_root
 # ------------------------------------------------------------------ helpers for pages
 
 def tooltip(ref: str, reader: Reader) -> tuple[str, str]:
-    """``(text, source name)`` shown by an evidence marker for a row id or ``bibkey/note-n``.
+    """``(text, source name)`` shown by an evidence marker for a row id, a seed file or ``bibkey/note-n``.
     Raises ``KeyError`` for an unknown id or note."""
     if "/note-" in ref:
         bibkey, note = ref.split("/note-", 1)
@@ -551,6 +551,9 @@ def tooltip(ref: str, reader: Reader) -> tuple[str, str]:
             raise KeyError(f"seed {bibkey} has no numbered note {note!r}")
         text = re.sub(r"\s+", " ", seed.notes[int(note)].text)
         return _shorten(text), seed.short_name
+    if ref in reader.seeds:  # a whole seed: who wrote it, where and when
+        seed = reader.seeds[ref]
+        return f"{seed.entry['title']}. {seed.entry['author']}. {seed.entry['date_note']}", seed.short_name
     table, row = reader.rows[ref]
     if ref in reader.external:
         return _shorten(row.get("citation") or ""), "source outside the seeds"
@@ -561,7 +564,7 @@ def tooltip(ref: str, reader: Reader) -> tuple[str, str]:
 def other_passage(ref: str, reader: Reader, root: str = "../") -> tuple[str, str, str] | None:
     """For a source note quoting two passages: ``(url, tooltip text, source name)`` of its
     second passage (anchor ``<id>-other``); ``None`` for any other id."""
-    if "/note-" in ref or ref in reader.external:
+    if "/note-" in ref or ref in reader.external or ref in reader.seeds:
         return None
     table, row = reader.rows[ref]
     other = reader.seeds.get(row.get("other_seed") or "")
