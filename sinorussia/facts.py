@@ -103,7 +103,10 @@ def _number(x) -> str:
 
 
 def _word(n, words: list[str], spec: FactSpec) -> str:
-    n = float(n)
+    try:
+        n = float(n)
+    except (TypeError, ValueError):
+        raise FactError(f"{spec.where()}: {n!r} is not a number, so it has no word in format {spec.format!r}") from None
     if not n.is_integer() or not 0 <= n < len(words):
         raise FactError(f"{spec.where()}: {n:g} has no word in format {spec.format!r}")
     return words[int(n)]

@@ -147,3 +147,18 @@ def test_all_problems_reported_at_once(data_copy):
     with pytest.raises(DataValidationError) as info:
         validate_all(data_copy)
     assert len(info.value.problems) >= 2
+
+
+@pytest.mark.parametrize("line,problem", [
+    ("energy_bad,figures,F99,value,number,a row that does not exist", "no row 'F99' in figures"),
+    ("energy_bad,figures,F07,nothing,number,a field that does not exist", "no field 'nothing' in figures"),
+    ("energy_bad,figures,F07,indicator,ordinal_word,text as a word", "has no word"),
+    ("energy_bad,events,this is not a query,*,count,a broken query", "query 'this is not a query' failed"),
+])
+def test_broken_fact_is_rejected_with_location(data_copy, line, problem):
+    with (data_copy / "facts.csv").open("a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    with pytest.raises(DataValidationError) as info:
+        validate_table("facts", data_copy)
+    message = str(info.value)
+    assert "data/facts.csv, line" in message and "energy_bad" in message and problem in message, message
