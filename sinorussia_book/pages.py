@@ -18,14 +18,23 @@ ROOT = project_root()
 GLOSSARY_PAGE = ROOT / "appendix" / "glossary.md"
 
 
+def _inner_quote(quote: str) -> str:
+    """A quote as it sits inside the page's own quotation marks: the seed's own quotation
+    marks and trailing punctuation around a quoted phrase are dropped ('"anti-dollar axis,"')."""
+    text = str(quote).strip()
+    if len(text) > 2 and text[0] in "\"\u201c" and text[-1] in "\"\u201d":
+        text = text[1:-1].strip().rstrip(",;:")
+    return text
+
+
 def glossary_markdown() -> str:
     """The glossary page as MyST Markdown."""
     terms = load_glossary()
     lines = [
         "# Glossary",
         "",
-        "Definitions are ours; the line under each gives a seed passage that uses the term.",
-        "This page is generated from `data/glossary.csv` by `python -m sinorussia_book.pages`: edit the CSV, not this file.",
+        "Definitions are ours; the line under each gives a seed passage that uses the term, with its marker.",
+        "<!-- Generated from data/glossary.csv by `python -m sinorussia_book.pages`: edit the CSV, not this file. -->",
         "",
         "```{glossary}",
     ]
@@ -33,7 +42,7 @@ def glossary_markdown() -> str:
         lines += [
             row["term"],
             f"  {row['definition']} *Theme: {theme_labels()[str(row['theme'])]}. "
-            f"Used in {row['source']}: \u201c{row['quote']}\u201d*",
+            f"Used in {row['source']}:* \u201c{_inner_quote(row['quote'])}\u201d {{evidence}}`{row['term_id']}`",
             "",
         ]
     lines += ["```", ""]
