@@ -11,7 +11,7 @@ JOBS ?= 2
 comma := ,
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book test serve notebooks pages lock lab student-pack handouts grade screenshots bench clean clean-all
+.PHONY: help setup book check hedges test serve notebooks pages lock lab student-pack handouts grade screenshots bench clean clean-all
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -104,6 +104,16 @@ notebooks: setup ## re-execute every notebook in place so its stored outputs are
 
 test: setup $(STAMPS)/chromium $(STAMPS)/bwrap book ## run the whole test suite (notebooks executed once, data, build, browser, JupyterLab, student pack, sandboxed grading)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+
+# The writers' fast loop: data, prose, quotations carried by their markers, the package's units,
+# the reader pages and the Sphinx extensions -- no book build, browser, JupyterLab, pack or grading.
+CHECK_TESTS := tests/test_data.py tests/test_prose.py tests/test_quotations.py tests/test_package.py \
+	tests/test_reader.py tests/test_book_extension.py tests/test_charts.py tests/test_explorers.py
+check: setup ## fast checks for writers (under a minute): data, prose, markers and quotations, units; no browser
+	$(BIN)/python -m pytest -n $(JOBS) -q $(CHECK_TESTS)
+
+hedges: setup ## report the hedge words of quoted seed sentences that the book's sentences drop (_build/reports/hedges.md)
+	$(BIN)/python tests/helpers/hedges.py --out _build/reports/hedges.md
 
 screenshots: setup $(STAMPS)/chromium book ## full-page PNGs of every page at laptop and phone widths into _build/screenshots/
 	$(BIN)/python tests/helpers/site.py screenshots

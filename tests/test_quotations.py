@@ -1,0 +1,48 @@
+"""Every quotation is carried by its marker: a seed quotation of four or more words in the book's
+prose must occur in the quote of a row (or in the seed passage) that an evidence marker of the
+same paragraph names. The helper `tests/helpers/quotations.py` prints the same list."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import quotations
+from helpers.site import ROOT
+
+PAGES = quotations.book_pages(ROOT)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
+def test_every_seed_quotation_is_carried_by_a_marker_of_its_paragraph(page):
+    problems = quotations.uncarried(page, ROOT)
+    assert not problems, f"{len(problems)} quotation(s) not carried by their marker:\n" + "\n".join(map(str, problems))
+
+
+def _notebook(tmp_path: Path, paragraph: str) -> Path:
+    path = tmp_path / "page.ipynb"
+    path.write_text(json.dumps({"cells": [{"cell_type": "markdown", "id": "c1", "metadata": {}, "source": paragraph}],
+                                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    return path
+
+
+def test_a_quotation_beside_a_marker_of_another_passage_is_reported(tmp_path):
+    # E02 quotes the 2022 seed on the split of 1960; the quotation is from the 2019 fragile-alliance paper.
+    text = "The paper says the alliance lasted “until it was finally dissolved in 1969” {evidence}`E02`."
+    problems = quotations.uncarried(_notebook(tmp_path, text), ROOT)
+    assert len(problems) == 1
+    assert problems[0].cell == "c1" and "finally dissolved" in problems[0].quotation and problems[0].ids == ("E02",)
+    assert "page.ipynb, cell c1" in str(problems[0])
+
+
+def test_a_quotation_carried_by_its_row_or_its_seed_passes(tmp_path):
+    row = "The 2022 article measures today's closeness “since the Sino-Soviet split in 1960” {evidence}`E02`."
+    seed = "The paper says the alliance lasted “until it was finally dissolved in 1969” {evidence}`002_18acb9a6281ccb69.txt`."
+    assert quotations.uncarried(_notebook(tmp_path, row), ROOT) == []
+    assert quotations.uncarried(_notebook(tmp_path, seed), ROOT) == []
+
+
+def test_short_or_non_seed_quotations_are_not_checked(tmp_path):
+    text = "We call it a “durable axis” here, and a phrase “that no seed contains at all anywhere” {evidence}`E02`."
+    assert quotations.uncarried(_notebook(tmp_path, text), ROOT) == []
