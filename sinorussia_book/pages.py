@@ -8,6 +8,9 @@ Run ``python -m sinorussia_book.pages --check`` to verify the committed pages ar
 """
 from __future__ import annotations
 
+import json
+import re
+
 import sys
 
 from sinorussia.data import load_glossary, theme_labels
@@ -49,9 +52,69 @@ def glossary_markdown() -> str:
     return "\n".join(lines)
 
 
+# ------------------------------------------------------------------ reading times
+
+#: the sentence between these comments in a chapter is computed from its word count
+READING_TIME = re.compile(r"<!-- reading-time -->(.*?)<!-- /reading-time -->", re.S)
+WORDS_PER_MINUTE = 200
+MINUTES_PER_EXERCISE = 10
+_ROLE = re.compile(r"\{[a-z:-]+\}`([^`]*)`")
+_EXERCISE = re.compile(r"^(?:`{3,}|:{3,})\{(exercise|exercise-start)\}", re.M)
+_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                 "sixteen seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    """``245`` -> ``'two hundred and forty-five'`` (0 to 999): numbers in prose are written, not typed."""
+    if n < 20:
+        return _NUMBER_WORDS[n]
+    if n < 100:
+        tens, unit = divmod(n, 10)
+        return _TENS[tens] + (f"-{_NUMBER_WORDS[unit]}" if unit else "")
+    hundreds, rest = divmod(n, 100)
+    return f"{_NUMBER_WORDS[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
+
+
+def _markdown_cells(path: Path) -> list[str]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in cells if c["cell_type"] == "markdown"]
+
+
+def chapter_words(path: Path) -> tuple[int, int]:
+    """(words a student reads in the chapter's Markdown, exercises it sets)."""
+    text = "\n".join(_markdown_cells(path))
+    text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    text = _ROLE.sub(lambda m: " x " if m.group(0).startswith("{eval}") else " ", text)
+    words = len(re.findall(r"[A-Za-z][A-Za-z'\u2019-]*", text))
+    return words, len(_EXERCISE.findall(text))
+
+
+def reading_time_sentence(words: int, exercises: int) -> str:
+    """The chapter's reading-time sentence, from its measured size."""
+    read = max(5, -(-words // (WORDS_PER_MINUTE * 5)) * 5)  # rounded up to five minutes
+    work = exercises * MINUTES_PER_EXERCISE
+    return (f"About {number_words(read)} minutes to read (at {number_words(WORDS_PER_MINUTE)} words a minute), and about {number_words(work)} minutes for its "
+            f"{number_words(exercises)} exercises.")
+
+
+def chapters_with_reading_times() -> dict:
+    """Every chapter whose reading-time sentence is marked, with the sentence recomputed."""
+    out = {}
+    for path in sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb")):
+        raw = path.read_text(encoding="utf-8")
+        if not READING_TIME.search(raw):
+            continue
+        sentence = reading_time_sentence(*chapter_words(path))
+        out[path] = READING_TIME.sub(f"<!-- reading-time -->{sentence}<!-- /reading-time -->", raw)
+    return out
+
+
 def generated_pages() -> dict:
     """Every generated page: ``{path: text}``."""
     out = {GLOSSARY_PAGE: glossary_markdown()}
+    out.update(chapters_with_reading_times())
     out.update({ROOT / name: text for name, text in reader.pages(book_root=ROOT).items()})
     return out
 
