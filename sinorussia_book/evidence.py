@@ -114,14 +114,25 @@ def _reader(data_dir: str):
     return reader_module().build(folder, book_root=folder.parent)
 
 
+def marker_label(ref: str, source: str) -> str:
+    """What a marker shows for one id: the row id (``F07``); a seed's numbered note as
+    ``<short name> note n``; a whole seed, or a source note's second passage, by the seed's
+    short name (never a file name, never a bare "other")."""
+    if ref.endswith(OTHER):
+        return f"vs. {source}"
+    if "/note-" in ref:
+        return f"{source} note {ref.split('/note-', 1)[1]}"
+    if ref.endswith(".txt"):
+        return source
+    return ref
+
+
 def _marker_html(refs: list[tuple[str, str, str, str]], first_id: str) -> str:
     """The marker: ``[id, id]`` in superscript, each a link with its tooltip. A source
     note's second passage is a link of its own, shown as ``other``."""
     items = []
     for k, (ref, url, tip, source) in enumerate(refs):
-        shown = ref.split("/", 1)[1].replace("-", " ") if "/note-" in ref else ref
-        if ref.endswith(OTHER):
-            shown = "other"
+        shown = marker_label(ref, source)
         tip_id = f"{first_id}-{k}"
         items.append(
             f'<span class="evidence-item"><a class="evidence-ref" href="{html.escape(url)}" '

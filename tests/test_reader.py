@@ -274,6 +274,15 @@ def test_a_source_note_marker_links_both_passages(tmp_path, model):
     html, warnings = build_page(tmp_path, f"# T\n\nThe sources disagree {{evidence}}`{note}`.\n")
     assert "ERROR" not in warnings, warnings
     hrefs = re.findall(r'<a class="evidence-ref" href="([^"]+)"[^>]*>([^<]+)</a>', html)
-    first, second = (model.seeds[model.rows[note][1][f]].bibkey for f in ("seed", "other_seed"))
-    assert hrefs == [(f"../appendix/sources/{first}.html#{note}", note),
-                     (f"../appendix/sources/{second}.html#{note}-other", "other")]
+    first, second = (model.seeds[model.rows[note][1][f]] for f in ("seed", "other_seed"))
+    # the second link names the other seed, never a bare "other"
+    assert hrefs == [(f"../appendix/sources/{first.bibkey}.html#{note}", note),
+                     (f"../appendix/sources/{second.bibkey}.html#{note}-other", f"vs. {second.short_name}")]
+
+
+def test_a_whole_seed_marker_shows_the_seeds_short_name_not_its_file_name(tmp_path, model):
+    seed = next(iter(model.seeds.values()))
+    html, warnings = build_page(tmp_path, f"# T\n\nThe whole text {{evidence}}`{seed.file}`.\n")
+    assert "ERROR" not in warnings, warnings
+    labels = re.findall(r'<a class="evidence-ref" href="[^"]+"[^>]*>([^<]+)</a>', html)
+    assert labels == [seed.short_name] and ".txt" not in "".join(labels)
