@@ -44,8 +44,9 @@ LIVE_NOTE = (
 #: The static version's note for the book; ``explorers.js`` shows it and enables the controls.
 #: (Hidden twice: JupyterLab's HTML sanitizer keeps ``style`` but drops ``hidden``.)
 BOOK_NOTE = (
-    f'<p class="live-note {STATIC_CLASS}-book-note" hidden style="display: none"><strong>In the book:</strong> {{offer}} Download the '
-    "notebook (button at the top of the page) to run it live in Jupyter{jupyter_extra}.</p>"
+    f'<p class="live-note {STATIC_CLASS}-book-note" hidden style="display: none"><strong>In the book:</strong> {{offer}} To run it live '
+    "in Jupyter{jupyter_extra}, download the student pack from \u201cRun this chapter yourself\u201d at the end of this page "
+    "and open this chapter in JupyterLab.</p>"
 )
 #: What the static version says where it is shown without the book's switcher: in Jupyter
 #: before the cell has run (a saved output), its controls are disabled.
