@@ -14,7 +14,7 @@ CHECKS: dict[str, tuple[str, Callable[[], object]]] = {
     "history-sco-founders": (
         "The fragile-alliance paper says that in the SCO's founding year 'the same five countries invited Uzbekistan to join their group'; "
         "memberships.csv codes the five as founders and Uzbekistan as invited. Which statement is best supported? "
-        "(a) Six states founded the SCO and the table is simply wrong. (b) Five states founded the SCO and Uzbekistan joined later. "
+        "(a) The passage says that six states founded the SCO. (b) Five states founded the SCO and Uzbekistan joined later. "
         "(c) The passage says the five invited Uzbekistan when they agreed to set up the SCO but does not say whether it counts "
         "as a founder, so a count of founders from the table measures a coding choice. (d) The passage gives no year for the founding. "
         "Answer with a letter.",
