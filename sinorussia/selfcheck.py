@@ -70,12 +70,17 @@ CHECKS: dict[str, tuple[str, Callable[[], object]]] = {
             data.load_events().set_index("event_id").loc["E18"]) else "?",
     ),
     "synthesis-no-split": (
-        "The two oldest seeds, written in the same year, are both coded on 'Can the West pull the two apart?'. "
-        "Which reading of the grid is right? (a) They give the same answer, which supports the idea that the date "
-        "of writing decides a source's verdict. (b) They give different answers, so the date of writing alone cannot "
-        "explain their verdicts. (c) Only one of them is coded on this question, so no comparison is possible. "
-        "Answer with a letter.",
-        lambda: (lambda pair: "c" if len(pair) < 2 else ("a" if pair["stance"].nunique() == 1 else "b"))(
+        "The two oldest seeds were written in the same year. Compare their cells on 'Can the West pull the two apart?' "
+        "in the grid, then read the two quotes behind them. Which reading is best supported? "
+        "(a) The codes differ, so the two texts disagree and the date of writing cannot explain their verdicts. "
+        "(b) The codes differ, but the quoted passages answer different things and neither says the West can split "
+        "the pair, so the gap reflects the book's coding and is no evidence for or against the date hypothesis. "
+        "(c) The codes are the same, which confirms that the date of writing decides a source's verdict. "
+        "(d) Only one of them is coded on this question, so no comparison is possible. Answer with a letter.",
+        # (b) while the 2019 pair is coded one step apart and neither code says the West can split them;
+        # the letter follows the data, so a recoding changes the expected answer.
+        lambda: (lambda pair: "d" if len(pair) < 2 else "c" if pair["score"].nunique() == 1 else
+                 "b" if (pair["score"].max() <= 0 and pair["score"].max() - pair["score"].min() == 1) else "a")(
             (lambda split: split[split["year"] == split["year"].min()])(
                 data.load_positions().query("question_id == 'west_can_split'")
             )
