@@ -63,7 +63,8 @@ def render_cells(app, doctree) -> None:
         cell.children = []
         cell["classes"] = [c for c in cell["classes"] if c not in ("tag_hide-input", "tag_hide-output")]
         cell["classes"].append("sr-selfcheck-cell")
-        cell.pop("hide_mode", None)
+        if "hide_mode" in cell.attributes:
+            del cell["hide_mode"]
         cell += nodes.raw("", markup, format="html")
 
 
