@@ -4,7 +4,7 @@ A :class:`SelfCheck` holds the question, its options, the letter of the right op
 and, for *every* option, why it is right or wrong (as the Rust Book's quizzes do).
 The right letter is also derived from ``data/`` by the check's ``derive`` function:
 :meth:`SelfCheck.key` refuses to answer if the two disagree, so a changed table cannot
-silently leave a wrong key. Numbers in the texts are ``{fact_name}`` placeholders,
+silently leave a wrong key. Numbers in the texts are ``{facts.NAME}`` placeholders,
 filled from ``data/facts.csv`` (:mod:`sinorussia.facts`), never typed.
 
 The same definition gives
@@ -162,11 +162,11 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
     SelfCheck(
         id="history-sco-founders",
         question=(
-            "The fragile-alliance paper writes that in {hist_sco_year} \u201cthe same five countries invited "
+            "The fragile-alliance paper writes that in {facts.hist_sco_year} \u201cthe same five countries invited "
             "Uzbekistan to join their group\u201d and agreed to set up the SCO ([[M11]]). "
             "<code>memberships.csv</code> codes the five as <em>founder</em> and Uzbekistan as <em>invited</em>. "
             "A classmate's essay says: <em>\u201cAccording to the fragile-alliance paper, the SCO had "
-            "{ca_sco_founders} founders.\u201d</em> Which judgement of that sentence is best?"),
+            "{facts.ca_sco_founders} founders.\u201d</em> Which judgement of that sentence is best?"),
         options=(
             Option("It is sound: the paper and the table say the same thing.",
                    "The table and the paper do not say the same thing. <em>Founder</em> is the table's label; "
@@ -190,23 +190,23 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
     SelfCheck(
         id="energy-eu-gas",
         question=(
-            "An essay says: <em>\u201cRussia supplied {energy_eu_gas} percent of the gas the EU consumed in "
-            "{energy_eurostat_year} (ISPI analysis).\u201d</em> The analysis speaks of \u201cthe total EU-28\u2019s "
-            "demand\u201d; its footnote cites a Eurostat page dated {energy_eurostat_year} on where the EU imports "
+            "An essay says: <em>\u201cRussia supplied {facts.energy_eu_gas} percent of the gas the EU consumed in "
+            "{facts.energy_eurostat_year} (ISPI analysis).\u201d</em> The analysis speaks of \u201cthe total EU-28\u2019s "
+            "demand\u201d; its footnote cites a Eurostat page dated {facts.energy_eurostat_year} on where the EU imports "
             "its energy from ([[F21]], [[F41]]). Which rewrite says only what the source supports?"),
         options=(
             Option("Keep the sentence: the analysis itself says <em>demand</em>.",
                    "The word is the analysis's, but its own footnote points to import data, and "
-                   "{energy_eurostat_year} is the date of the cited page, not the year the share describes "
+                   "{facts.energy_eurostat_year} is the date of the cited page, not the year the share describes "
                    "([[N25]]). Repeating a source's slip without saying so passes it on."),
-            Option("\u201cRussia sent {energy_eu_gas} percent of its gas exports to the EU.\u201d",
+            Option("\u201cRussia sent {facts.energy_eu_gas} percent of its gas exports to the EU.\u201d",
                    "That turns the figure around: it is a share of what the EU bought, not of what Russia sold. "
                    "Nothing in the passage gives the share of Russia's exports."),
-            Option("\u201cRussia is projected to supply {energy_eu_gas} percent of EU gas demand.\u201d",
+            Option("\u201cRussia is projected to supply {facts.energy_eu_gas} percent of EU gas demand.\u201d",
                    "Nothing in the passage is a forecast. The chapter's projection is a different figure, BP's "
                    "for China's share of world consumption ([[F16]])."),
-            Option("\u201cBy the ISPI analysis's account, citing a Eurostat publication of {energy_eurostat_year}, "
-                   "Russia supplied {energy_eu_gas} percent of the EU-28's gas imports, for a year the analysis "
+            Option("\u201cBy the ISPI analysis's account, citing a Eurostat publication of {facts.energy_eurostat_year}, "
+                   "Russia supplied {facts.energy_eu_gas} percent of the EU-28's gas imports, for a year the analysis "
                    "does not give.\u201d",
                    "Right. It attributes the figure, follows the footnote (imports, not consumption) and keeps "
                    "the date of the publication apart from the unknown year of the data ([[N25]])."),
@@ -217,8 +217,8 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
     SelfCheck(
         id="dedollar-implied-rate",
         question=(
-            "The ISPI analysis gives the swap of {dedollar_swap_year} as {dedollar_swap_cny} billion renminbi "
-            "\u201c(about {dedollar_swap_usd} billion dollars)\u201d ([[F27]], [[F28]]). A student divides one "
+            "The ISPI analysis gives the swap of {facts.dedollar_swap_year} as {facts.dedollar_swap_cny} billion renminbi "
+            "\u201c(about {facts.dedollar_swap_usd} billion dollars)\u201d ([[F27]], [[F28]]). A student divides one "
             "number by the other and writes: <em>\u201cThe swap was agreed at that exchange rate.\u201d</em> "
             "Which judgement is best?"),
         options=(
@@ -246,9 +246,9 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             "depends on loans received from Beijing\u201d ([[F11]]). Which sentence could go into an essay "
             "as it stands?"),
         options=(
-            Option("\u201cIn {ca_year_fragile}, Tajikistan owed exactly half of its public debt to China.\u201d",
+            Option("\u201cIn {facts.ca_year_fragile}, Tajikistan owed exactly half of its public debt to China.\u201d",
                    "Two additions the passage does not make: <em>exactly</em> (it says \u201chalf\u201d, a round "
-                   "figure) and a year ({ca_year_fragile} is when the paper was written, not the year of the "
+                   "figure) and a year ({facts.ca_year_fragile} is when the paper was written, not the year of the "
                    "data, which it does not give)."),
             Option("\u201cHalf of Tajikistan's external debt is owed to China.\u201d",
                    "The passage speaks of the <em>national public</em> debt. External debt is another measure "
@@ -282,7 +282,7 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             Option("That driving a wedge between Russia and China is very hard.",
                    "The same text already says a wedge is \u201cvirtually impossible\u201d ([[P10]]) and "
                    "recommends raising the price instead: the finding supports its premise."),
-            Option("That the book scores this recommendation {eu_r16_score}, lower than any other.",
+            Option("That the book scores this recommendation {facts.eu_r16_score}, lower than any other.",
                    "The score is the book's coding of how confrontational the advice is, not evidence about "
                    "whether it would work."),
         ),
@@ -293,7 +293,7 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
         id="security-veto-year",
         question=(
             "The ISPI analysis says that Russia and China use their veto in the Security Council jointly on many "
-            "occasions; one dated case, the draft on Venezuela of {sec_veto_date}, comes from an endnote "
+            "occasions; one dated case, the draft on Venezuela of {facts.sec_veto_date}, comes from an endnote "
             "citing the meeting's record ([[E18]]). A student writes: <em>\u201cThe ISPI analysis shows that "
             "Russia and China always vote together in the Security Council.\u201d</em> Which judgement is best?"),
         options=(
@@ -316,7 +316,7 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
     SelfCheck(
         id="synthesis-no-split",
         question=(
-            "The grid codes the two sources of {syn_year_fragile} differently on <em>Can the West pull the two "
+            "The grid codes the two sources of {facts.syn_year_fragile} differently on <em>Can the West pull the two "
             "apart?</em>: the fragile-alliance paper \u201cmixed\u201d ([[P15]]) and the ISPI analysis \u201cleans "
             "yes\u201d ([[P20]]). Read the two quotes behind the codes. What does the pair tell you about the "
             "hypothesis that the date of writing decides a source's verdict?"),
@@ -345,18 +345,12 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
 
 # --------------------------------------------------------------------------- text
 
-class _FactValues(dict):
-    """``{name}`` in a text -> ``facts.render(name)`` (looked up when used)."""
-
-    def __missing__(self, name: str) -> str:
-        from .facts import render
-        return str(render(name))
-
-
 def fill(text: str, link: Callable[[str], str] | None = None) -> str:
     """A definition's text with its facts filled in and its ``[[ROW]]`` references written out:
     links to the passages when ``link`` gives an address, otherwise ``row ROW``."""
-    text = text.format_map(_FactValues())
+    from .facts import facts  # the numbers: ``{facts.NAME}`` as in the chapters' {eval} roles
+
+    text = text.format_map({"facts": facts})
 
     def row(match: re.Match) -> str:
         ref = match.group(1)

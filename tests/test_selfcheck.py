@@ -46,8 +46,8 @@ def test_definition_is_complete_and_its_key_comes_from_the_data(question_id):
         assert option.text.strip() and len(option.why.strip()) > 30, f"{question_id} ({letter}): explain every option"
     for text in [sc.question] + [t for o in sc.options for t in (o.text, o.why)]:
         assert "{" not in selfcheck.fill(text), f"{question_id}: a placeholder is not a fact"
-        # numbers come from data/facts.csv ({fact} placeholders); only a seed's quoted words may hold a digit
-        assert not re.search(r"\d", re.sub(r"\{\w+\}", "", QUOTED.sub("", selfcheck.ROW_REF.sub("", text)))), f"{question_id}: a number typed into {text[:60]!r}"
+        # numbers come from data/facts.csv ({facts.NAME} placeholders); only a seed's quoted words may hold a digit
+        assert not re.search(r"\d", re.sub(r"\{facts\.\w+\}", "", QUOTED.sub("", selfcheck.ROW_REF.sub("", text)))), f"{question_id}: a number typed into {text[:60]!r}"
 
 
 @pytest.mark.parametrize("question_id", IDS)
