@@ -174,7 +174,7 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             Option("It gives the table's coding as the paper's claim: the passage says the five invited Uzbekistan "
                    "when they agreed to set up the SCO, not who founded it, so the essay should quote that or "
                    "say the count is the book's coding.",
-                   "Right. Attribute to a source only what its words say. Whether an invited state that joined "
+                   "Attribute to a source only what its words say. Whether an invited state that joined "
                    "at the creation counts as a founder is a choice the data make, and the essay must say whose "
                    "choice it is ([[M11]])."),
             Option("It is wrong because the paper says six states founded the SCO.",
@@ -208,7 +208,7 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             Option("\u201cBy the ISPI analysis's account, citing a Eurostat publication of {facts.energy_eurostat_year}, "
                    "Russia supplied {facts.energy_eu_gas} percent of the EU-28's gas imports, for a year the analysis "
                    "does not give.\u201d",
-                   "Right. It attributes the figure, follows the footnote (imports, not consumption) and keeps "
+                   "It attributes the figure, follows the footnote (imports, not consumption) and keeps "
                    "the date of the publication apart from the unknown year of the data ([[N25]])."),
         ),
         answer="d",
@@ -225,7 +225,7 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             Option("The ratio is only the rate implied by the seed's rounded conversion; the seed states no rate "
                    "and no date for it, so the essay should say <em>implies roughly</em> and attribute the "
                    "conversion to the seed.",
-                   "Right. A ratio of a rounded figure is itself approximate, and a conversion made by the "
+                   "A ratio of a rounded figure is itself approximate, and a conversion made by the "
                    "author is not a term of the agreement ([[F28]], [[N11]])."),
             Option("Sound: both amounts are in the seed, so their ratio is the rate of the agreement.",
                    "The seed gives the agreement in renminbi only; the dollar amount is its own rounded "
@@ -256,7 +256,7 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
                    "what is measured."),
             Option("\u201cBy the fragile-alliance paper's account, which gives no year or source, about half of "
                    "Tajikistan's public debt depended on loans from China.\u201d",
-                   "Right. It attributes the figure, keeps it approximate and says what the passage lacks "
+                   "It attributes the figure, keeps it approximate and says what the passage lacks "
                    "([[F11]])."),
             Option("\u201cChina lends to Tajikistan in order to gain influence over Russia, the paper shows.\u201d",
                    "The sentence reports a share, not a motive; a motive needs evidence the passage does not "
@@ -274,7 +274,7 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             "most weaken that recommendation?"),
         options=(
             Option("That China's support for Russia did not change when the costs of giving it rose.",
-                   "Right. The recommendation works only if China responds to pressure; support that stays the "
+                   "The recommendation works only if China responds to pressure; support that stays the "
                    "same when its price rises is evidence against that assumption ([[R16]])."),
             Option("That trade between China and Russia kept growing.",
                    "Growing trade is what the recommendation wants to make costly; on its own it says nothing "
@@ -307,7 +307,7 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             Option("It turns an assertion with one example into a finding, and <em>always</em> into more than the "
                    "analysis says: better \u201cthe ISPI analysis says they have vetoed jointly on many occasions, "
                    "citing the Venezuela draft\u201d.",
-                   "Right. <em>Many occasions</em> is not <em>always</em>, and a statement illustrated by one "
+                   "<em>Many occasions</em> is not <em>always</em>, and a statement illustrated by one "
                    "endnote is the author's claim, not something the analysis shows ([[E18]])."),
         ),
         answer="d",
@@ -330,7 +330,7 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             Option("Little either way: the ISPI passage speaks of keeping Moscow from \u201cfurther drifting towards "
                    "China\u201d, not of pulling the two apart, so the gap between the codes is partly the "
                    "coding's, and the two sources are not independent witnesses.",
-                   "Right. Read the quotes before the codes: the ISPI analysis says what the EU can prevent, "
+                   "Read the quotes before the codes: the ISPI analysis says what the EU can prevent, "
                    "not that it can split the pair ([[P20]]); the fragile-alliance paper calls a realignment "
                    "after a change of leader debatable ([[P15]]); and it takes its verdict from a report the ISPI "
                    "author co-edited ([[N39]])."),

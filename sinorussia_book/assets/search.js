@@ -9,7 +9,8 @@
 (function () {
   "use strict";
   var HIDDEN = [".headerlink", "script", "style", "template", "select", "[hidden]", ".evidence-tip",
-    ".sr-selfcheck-key", ".sr-selfcheck-saved-note", ".sr-selfcheck-actions", ".sr-explorer-saved-note"];
+    ".sr-selfcheck-key", ".sr-selfcheck-saved-note", ".sr-selfcheck-actions", ".sr-explorer-saved-note",
+    ".bd-header-article", ".onlyprint", "#jb-print-docs-body"];
   var BLOCKS = "p, div, li, td, th, tr, dt, dd, h1, h2, h3, h4, h5, h6, caption, figcaption, legend, " +
     "blockquote, pre, section, table, button, label, br, summary, details";
 
