@@ -292,21 +292,22 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
     SelfCheck(
         id="security-veto-year",
         question=(
-            "The ISPI analysis says that Russia and China use their veto in the Security Council jointly on many "
-            "occasions; one dated case, the draft on Venezuela of {facts.sec_veto_date}, comes from an endnote "
-            "citing the meeting's record ([[E18]]). A student writes: <em>\u201cThe ISPI analysis shows that "
-            "Russia and China always vote together in the Security Council.\u201d</em> Which judgement is best?"),
+            "The ISPI analysis writes that Russia and China \u201cuse their veto power jointly on many occasions\u201d "
+            "in the Security Council, \u201cas seen in the recent veto on the US-backed draft resolution\u201d on "
+            "Venezuela; its endnote dates that meeting {facts.sec_veto_date} ([[E18]]). A student writes: "
+            "<em>\u201cThe ISPI analysis shows that Russia and China always vote together in the Security "
+            "Council.\u201d</em> Which judgement is best?"),
         options=(
             Option("Sound: one joint veto with a date confirms the analysis's general statement.",
                    "One case cannot confirm a pattern, and the analysis gives no count or list of votes."),
             Option("It is wrong because the analysis says China abstained on Venezuela.",
-                   "The endnote and the row record a joint veto, not an abstention ([[E18]])."),
+                   "The analysis calls it a veto used jointly, and its endnote cites the meeting ([[E18]])."),
             Option("It is wrong only because the date of the veto comes from another seed.",
                    "The date is the ISPI analysis's own, from its endnote on the meeting ([[E18]]); the problem "
                    "with the sentence is its generalisation, not its source."),
             Option("It turns an assertion with one example into a finding, and <em>always</em> into more than the "
-                   "analysis says: better \u201cthe ISPI analysis says they have vetoed jointly on many occasions, "
-                   "citing the Venezuela draft\u201d.",
+                   "analysis says: better \u201cthe ISPI analysis says they use their veto jointly on many "
+                   "occasions and gives the Venezuela draft as an example\u201d.",
                    "<em>Many occasions</em> is not <em>always</em>, and a statement illustrated by one "
                    "endnote is the author's claim, not something the analysis shows ([[E18]])."),
         ),
@@ -332,8 +333,8 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
                    "coding's, and the two sources are not independent witnesses.",
                    "Read the quotes before the codes: the ISPI analysis says what the EU can prevent, "
                    "not that it can split the pair ([[P20]]); the fragile-alliance paper calls a realignment "
-                   "after a change of leader debatable ([[P15]]); and it takes its verdict from a report the ISPI "
-                   "author co-edited ([[N39]])."),
+                   "after a change of leader debatable ([[P15]]); and it takes its verdict on durability from a "
+                   "report the ISPI analysis's author co-edited ([[N39]])."),
             Option("Nothing: only one of the two is coded on this question.",
                    "Both are coded on it ([[P15]], [[P20]]); the question is what the codes are worth."),
         ),
