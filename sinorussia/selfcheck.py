@@ -384,8 +384,10 @@ SAVED_NOTE = ("In Jupyter, run this cell to answer with buttons, or type your le
 BOOK_NOTE = "Choose an option: you are told at once whether it holds, and why. You can try again."
 
 
-def page_html(question_id: str, link: Callable[[str], str] | None = None) -> str:
-    """The markup of one self-check (see the module's docstring for the contract)."""
+def page_html(question_id: str, link: Callable[[str], str] | None = None, with_key: bool = True) -> str:
+    """The markup of one self-check (see the module's docstring for the contract). The book
+    and the printed edition get the key (hidden on screen); a notebook's saved output does
+    not (``with_key=False``): a viewer that ignores ``hidden`` must not show the answer."""
     sc = get(question_id)
     key = sc.key()
     qid = html.escape(sc.id)
@@ -401,7 +403,7 @@ def page_html(question_id: str, link: Callable[[str], str] | None = None) -> str
             f'<li class="sr-selfcheck-reason" data-option="{letter}" data-correct="{str(letter == key).lower()}">'
             f'<strong>({letter}) {verdict}.</strong> {fill(option.why, link)}</li>')
     return (
-        f'<div class="{ROOT_CLASS}" id="selfcheck-{qid}" data-selfcheck="{qid}" data-answer-count="{len(sc.options)}">'
+        f'<div class="{ROOT_CLASS}" id="selfcheck-{qid}" data-selfcheck="{qid}">'
         f'<fieldset class="sr-selfcheck-fieldset"><legend class="sr-selfcheck-question">'
         f'<span class="sr-selfcheck-label">Self-check.</span> {fill(sc.question, link)}</legend>'
         f'<p class="sr-selfcheck-note sr-selfcheck-saved-note">{SAVED_NOTE.format(id=qid)}</p>'
@@ -412,10 +414,14 @@ def page_html(question_id: str, link: Callable[[str], str] | None = None) -> str
         f'<button type="button" class="sr-selfcheck-retry" hidden>Try again</button> '
         f'<button type="button" class="sr-selfcheck-reveal" aria-expanded="false" '
         f'aria-controls="selfcheck-{qid}-key">Show the reasoning</button></div>'
-        f'</fieldset>'
-        f'<div class="sr-selfcheck-key" id="selfcheck-{qid}-key" hidden style="display: none">'
-        f'<p class="sr-selfcheck-answer">Answer: ({key})</p>'
-        f'<ol class="sr-selfcheck-reasons">{"".join(reasons)}</ol></div></div>')
+        f'</fieldset>{_key_html(qid, key, reasons) if with_key else ""}</div>')
+
+
+def _key_html(qid: str, key: str, reasons: list[str]) -> str:
+    """The hidden key: "Answer: (x)" and one explanation per option."""
+    return (f'<div class="sr-selfcheck-key" id="selfcheck-{qid}-key" hidden style="display: none">'
+            f'<p class="sr-selfcheck-answer">Answer: ({key})</p>'
+            f'<ol class="sr-selfcheck-reasons">{"".join(reasons)}</ol></div>')
 
 
 def plain_text(question_id: str) -> str:
@@ -487,7 +493,7 @@ class Live:
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
         bundle["text/plain"] = plain_text(self.check.id)
-        bundle["text/html"] = page_html(self.check.id)
+        bundle["text/html"] = page_html(self.check.id, with_key=False)
         return bundle
 
 
