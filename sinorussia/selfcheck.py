@@ -171,10 +171,10 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             Option("It is sound: the paper and the table say the same thing.",
                    "The table and the paper do not say the same thing. <em>Founder</em> is the table's label; "
                    "the passage never uses the word and counts no founders."),
-            Option("It gives the table's coding as the paper's claim: the passage says the five invited Uzbekistan "
-                   "when they agreed to set up the SCO, not who founded it, so the essay should quote that or "
-                   "say the count is the book's coding.",
-                   "Attribute to a source only what its words say. Whether an invited state that joined "
+            Option("It gives the table's coding as the paper's claim: the passage says who invited whom, not who "
+                   "founded the SCO.",
+                   "Attribute to a source only what its words say: quote the passage, or say that the count is "
+                   "the book's coding. Whether an invited state that joined "
                    "at the creation counts as a founder is a choice the data make, and the essay must say whose "
                    "choice it is ([[M11]])."),
             Option("It is wrong because the paper says six states founded the SCO.",
@@ -195,14 +195,18 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             "demand\u201d; its footnote cites a Eurostat page dated {facts.energy_eurostat_year} on where the EU imports "
             "its energy from ([[F21]], [[F41]]). Which rewrite says only what the source supports?"),
         options=(
-            Option("Keep the sentence: the analysis itself says <em>demand</em>.",
-                   "The word is the analysis's, but its own footnote points to import data, and "
+            Option("\u201cBy the ISPI analysis's account, Russia supplied {facts.energy_eu_gas} percent of the gas the "
+                   "EU consumed in {facts.energy_eurostat_year}.\u201d",
+                   "Attributing the figure is not enough. The analysis says <em>demand</em>, but its own footnote "
+                   "points to import data, and "
                    "{facts.energy_eurostat_year} is the date of the cited page, not the year the share describes "
                    "([[N25]]). Repeating a source's slip without saying so passes it on."),
-            Option("\u201cRussia sent {facts.energy_eu_gas} percent of its gas exports to the EU.\u201d",
+            Option("\u201cAccording to the ISPI analysis, Russia sent {facts.energy_eu_gas} percent of its gas exports "
+                   "to the EU.\u201d",
                    "That turns the figure around: it is a share of what the EU bought, not of what Russia sold. "
                    "Nothing in the passage gives the share of Russia's exports."),
-            Option("\u201cRussia is projected to supply {facts.energy_eu_gas} percent of EU gas demand.\u201d",
+            Option("\u201cThe ISPI analysis projects that Russia will supply {facts.energy_eu_gas} percent of the EU's "
+                   "gas demand.\u201d",
                    "Nothing in the passage is a forecast. The chapter's projection is a different figure, BP's "
                    "for China's share of world consumption ([[F16]])."),
             Option("\u201cBy the ISPI analysis's account, citing a Eurostat publication of {facts.energy_eurostat_year}, "
@@ -222,10 +226,9 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             "number by the other and writes: <em>\u201cThe swap was agreed at that exchange rate.\u201d</em> "
             "Which judgement is best?"),
         options=(
-            Option("The ratio is only the rate implied by the seed's rounded conversion; the seed states no rate "
-                   "and no date for it, so the essay should say <em>implies roughly</em> and attribute the "
-                   "conversion to the seed.",
-                   "A ratio of a rounded figure is itself approximate, and a conversion made by the "
+            Option("The ratio is only implied by the seed's own rounded conversion; the seed states no rate.",
+                   "The essay should say <em>implies roughly</em> and attribute the conversion to the seed, which "
+                   "names no rate or date for it. A ratio of a rounded figure is itself approximate, and a conversion made by the "
                    "author is not a term of the agreement ([[F28]], [[N11]])."),
             Option("Sound: both amounts are in the seed, so their ratio is the rate of the agreement.",
                    "The seed gives the agreement in renminbi only; the dollar amount is its own rounded "
@@ -246,11 +249,13 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             "depends on loans received from Beijing\u201d ([[F11]]). Which sentence could go into an essay "
             "as it stands?"),
         options=(
-            Option("\u201cIn {facts.ca_year_fragile}, Tajikistan owed exactly half of its public debt to China.\u201d",
+            Option("\u201cAccording to the fragile-alliance paper, Tajikistan owed exactly half of its public debt "
+                   "to China in {facts.ca_year_fragile}.\u201d",
                    "Two additions the passage does not make: <em>exactly</em> (it says \u201chalf\u201d, a round "
                    "figure) and a year ({facts.ca_year_fragile} is when the paper was written, not the year of the "
                    "data, which it does not give)."),
-            Option("\u201cHalf of Tajikistan's external debt is owed to China.\u201d",
+            Option("\u201cBy the fragile-alliance paper's account, half of Tajikistan's external debt is owed to "
+                   "China.\u201d",
                    "The passage speaks of the <em>national public</em> debt. External debt is another measure "
                    "(it includes private borrowers and excludes debt owed at home), so the sentence changes "
                    "what is measured."),
@@ -258,7 +263,8 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
                    "Tajikistan's public debt depended on loans from China.\u201d",
                    "It attributes the figure, keeps it approximate and says what the passage lacks "
                    "([[F11]])."),
-            Option("\u201cChina lends to Tajikistan in order to gain influence over Russia, the paper shows.\u201d",
+            Option("\u201cThe fragile-alliance paper shows that China lends to Tajikistan in order to gain influence "
+                   "over Russia.\u201d",
                    "The sentence reports a share, not a motive; a motive needs evidence the passage does not "
                    "give."),
         ),
@@ -305,10 +311,10 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             Option("It is wrong only because the date of the veto comes from another seed.",
                    "The date is the ISPI analysis's own, from its endnote on the meeting ([[E18]]); the problem "
                    "with the sentence is its generalisation, not its source."),
-            Option("It turns an assertion with one example into a finding, and <em>always</em> into more than the "
-                   "analysis says: better \u201cthe ISPI analysis says they use their veto jointly on many "
-                   "occasions and gives the Venezuela draft as an example\u201d.",
-                   "<em>Many occasions</em> is not <em>always</em>, and a statement illustrated by one "
+            Option("It turns one example into a rule: the analysis says \u201cmany occasions\u201d, not "
+                   "<em>always</em>, and counts no votes.",
+                   "Better: \u201cthe ISPI analysis says they use their veto jointly on many occasions and gives the "
+                   "Venezuela draft as an example\u201d. <em>Many occasions</em> is not <em>always</em>, and a statement illustrated by one "
                    "endnote is the author's claim, not something the analysis shows ([[E18]])."),
         ),
         answer="d",
@@ -322,20 +328,23 @@ CHECKS: dict[str, SelfCheck] = {check.id: check for check in [
             "yes\u201d ([[P20]]). Read the two quotes behind the codes. What does the pair tell you about the "
             "hypothesis that the date of writing decides a source's verdict?"),
         options=(
-            Option("Same year, different codes: the pair refutes the hypothesis.",
+            Option("Same year, different codes: the pair refutes the hypothesis that the date of writing decides "
+                   "the verdict.",
                    "Only if the codes measure a real disagreement. Neither quote says the West can split the "
                    "pair, so the gap may be the coding's, not the sources'."),
-            Option("Same year, different codes: the pair supports the hypothesis.",
+            Option("Same year, different codes: the pair supports the hypothesis, since both were written before "
+                   "the full-scale invasion.",
                    "A difference between two sources of the same year cannot support a claim that the year "
                    "decides the verdict."),
-            Option("Little either way: the ISPI passage speaks of keeping Moscow from \u201cfurther drifting towards "
-                   "China\u201d, not of pulling the two apart, so the gap between the codes is partly the "
-                   "coding's, and the two sources are not independent witnesses.",
-                   "Read the quotes before the codes: the ISPI analysis says what the EU can prevent, "
+            Option("Little either way: the ISPI passage is about keeping Moscow from \u201cfurther drifting towards "
+                   "China\u201d, not about pulling the two apart.",
+                   "The gap between the codes is partly the coding's. Read the quotes before the codes: the "
+                   "ISPI analysis says what the EU can prevent, "
                    "not that it can split the pair ([[P20]]); the fragile-alliance paper calls a realignment "
                    "after a change of leader debatable ([[P15]]); and it takes its verdict on durability from a "
                    "report the ISPI analysis's author co-edited ([[N39]])."),
-            Option("Nothing: only one of the two is coded on this question.",
+            Option("Nothing: only one of the two sources is coded on this question, so the grid cannot compare "
+                   "them.",
                    "Both are coded on it ([[P15]], [[P20]]); the question is what the codes are worth."),
         ),
         answer="c",
