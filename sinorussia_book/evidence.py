@@ -3,9 +3,10 @@
 The role takes comma-separated row ids of any table (``E..``, ``F..``, ``N..``, ``R..``,
 ``P..``, ``M..``, ``G..``, organisation ids such as ``sco``) and ``<bibkey>/note-<n>``
 for a seed's own numbered note. In the page each id is a small superscript link to
-its passage on the seed's reader page (:func:`sinorussia.links.passage_url`); hovering,
-focusing or tapping it shows the quote and the seed's short name (CSS and a few lines
-of JavaScript in ``assets/evidence/``, no library, no network). A source note that
+its passage on the seed's reader page (:func:`sinorussia.links.passage_url`); hovering or
+focusing it shows the quote and the seed's short name (CSS and a few lines of JavaScript
+in ``assets/evidence/``, no library, no network). On a touch screen the first tap shows
+the popup, whose "Read the passage" link (or a second tap) goes to the passage. A source note that
 quotes two passages gets a second link, ``other``, to its second passage, so a
 "Sources disagree" box reaches both in one click. An unknown id is a build error
 naming the page, the line and the id.
@@ -33,6 +34,10 @@ from sinorussia_book.offline import copy_assets
 ROLE = re.compile(r"\{evidence\}`([^`]*)`")
 ASSETS = Path(__file__).resolve().parent / "assets" / "evidence"
 STATIC = "evidence"
+#: The link inside a popup, for touch screens: the first tap on a marker shows the popup
+#: (``assets/evidence/evidence.js``), this link (or a second tap) goes to the passage.
+#: Out of the keyboard's tab order: keyboard users follow the marker itself.
+PASSAGE_LINK = "Read the passage \u2192"
 #: suffix of a source note's second passage (``reader.OTHER_SUFFIX``)
 OTHER = "-other"
 #: Where the book's pages live, relative to its root (generated reader pages carry no markers).
@@ -138,7 +143,8 @@ def _marker_html(refs: list[tuple[str, str, str, str]], first_id: str) -> str:
             f'<span class="evidence-item"><a class="evidence-ref" href="{html.escape(url)}" '
             f'aria-describedby="{tip_id}" data-evidence="{html.escape(ref)}">{html.escape(shown)}</a>'
             f'<span class="evidence-tip" role="tooltip" id="{tip_id}">{html.escape(tip)} '
-            f'<span class="evidence-source">\u2014 {html.escape(source)}</span></span></span>')
+            f'<span class="evidence-source">\u2014 {html.escape(source)}</span> '
+            f'<a class="evidence-passage" href="{html.escape(url)}" tabindex="-1">{PASSAGE_LINK}</a></span></span>')
     return f'<sup class="evidence">[{", ".join(items)}]</sup>'
 
 

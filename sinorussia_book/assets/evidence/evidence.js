@@ -1,4 +1,5 @@
-/* Evidence markers: keep the tooltip inside the screen, and let Escape close it.
+/* Evidence markers: keep the tooltip inside the screen, let Escape close it, and on a touch
+   screen show it on the first tap.
    Reader pages: outline the highlighted quote of the row named in the address (#F07). */
 (function () {
   if (window.sinorussiaEvidence) return;
@@ -20,6 +21,32 @@
   }
   document.addEventListener("mouseover", onEnter);
   document.addEventListener("focusin", onEnter);
+  // Touch: the first tap on a marker shows its popup (as focus does) instead of leaving the
+  // page; a second tap on the marker, or the popup's "Read the passage" link, goes to the
+  // passage. A tap elsewhere closes it. Mouse and keyboard keep one-click navigation.
+  var lastPointer = "";
+  document.addEventListener("pointerdown", function (event) { lastPointer = event.pointerType || ""; }, true);
+  function closeOpen(except) {
+    document.querySelectorAll(".evidence-item.evidence-open").forEach(function (item) {
+      if (item !== except) item.classList.remove("evidence-open");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var touch = lastPointer === "touch" || lastPointer === "pen";
+    lastPointer = "";
+    var ref = event.target.closest && event.target.closest(".evidence-ref");
+    var item = ref && ref.closest(".evidence-item");
+    if (!item) {
+      if (!(event.target.closest && event.target.closest(".evidence-tip"))) closeOpen(null);
+      return;
+    }
+    if (!touch || item.classList.contains("evidence-open")) return;
+    event.preventDefault();
+    closeOpen(item);
+    item.classList.add("evidence-open");
+    place(item);
+    ref.focus({ preventScroll: true });
+  });
   function quoteOf(anchor) {
     var inside = anchor.closest("mark");
     if (inside) return inside;
@@ -40,6 +67,9 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showTarget); else showTarget();
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    document.querySelectorAll(".evidence-item").forEach(function (item) { item.classList.add("evidence-dismissed"); });
+    document.querySelectorAll(".evidence-item").forEach(function (item) {
+      item.classList.add("evidence-dismissed");
+      item.classList.remove("evidence-open");
+    });
   });
 })();
