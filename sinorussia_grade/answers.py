@@ -5,7 +5,8 @@ A submission's answers arrive as JSON (see :mod:`sinorussia_grade.runner`); :fun
 turns that JSON into plain Python values with exact types and rejects anything else.
 Nothing the student's code defines (functions, ``__eq__`` methods, patched checkers) ever
 runs here: a forged answer file can only claim values, and claiming the right value means
-knowing the right answer. Each question scores its full points or nothing.
+knowing the right answer. Each question scores by part (:class:`Part`); :func:`score` returns
+one :class:`QuestionResult` per question and never raises for anything in the answers.
 """
 from __future__ import annotations
 
@@ -195,12 +196,38 @@ def load_data(data_dir: str, seeds_dir: str) -> Data:
 # --- the questions -----------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Part:
+    """One scored part of a question: ``test`` returns None when right, else what is wrong
+    (plain language, never the expected value)."""
+
+    name: str
+    points: float
+    covers: str
+    test: Callable[[Any, Data], str | None]
+
+
+@dataclass(frozen=True)
 class Check:
-    """How one auto-graded question is marked: which variable, which probes, which test."""
+    """How one auto-graded question is marked: which variable, its parts, and the probe calls for functions."""
 
     variable: str
-    test: Callable[[Any, Data], bool]
+    parts: tuple
     probes: tuple = ()
+
+    @property
+    def max_points(self) -> float:
+        return float(sum(p.points for p in self.parts))
+
+    def run(self, value: Any, data: Data) -> list[PartResult]:
+        """Each part's result; an exception here is the grader's own error (handled by the caller)."""
+        results = []
+        for part in self.parts:
+            problem = part.test(value, data)
+            if problem is None:
+                results.append(PartResult(part.name, float(part.points), float(part.points), f"{part.covers}: right"))
+            else:
+                results.append(PartResult(part.name, 0.0, float(part.points), f"{part.covers}: {problem}"))
+        return results
 
 
 def _is_int(v, expected) -> bool:
@@ -341,22 +368,29 @@ def _sec_q4(v, d: Data) -> bool:
             and len(v.rows()) == len(d.table("positions")))
 
 
+def _whole(variable: str, test: Callable[[Any, Data], bool], points: float, probes: tuple = ()) -> Check:
+    """A question marked as one part (interim: being split into parts)."""
+    part = Part("value", points, "the answer", lambda v, d: None if test(v, d) else "not the expected answer")
+    return Check(variable, (part,), probes)
+
+
 CHECKS: dict[str, dict[str, Check]] = {
-    "history": {"q1_first_seed_year": Check("first_seed_year", _history_q1),
-                "q2_events_per_decade": Check("per_decade", _history_q2),
-                "q3_alliance_stances": Check("alliance_by_year", _history_q3),
-                "q4_chart": Check("chart", _history_q4)},
-    "central_asia": {"q1_sco_only": Check("sco_only", _central_q1), "q2_tajik_events": Check("n_tajik", _central_q2),
-                     "q3_founding_years": Check("founded", _central_q3), "q4_chart": Check("chart", _central_q4)},
-    "dedollarization": {"q1_implied_rate": Check("implied_rate", _dedol_q1),
-                        "q2_convert": Check("to_dollars", _dedol_q2, probes=((60, 6), (150, 7.5), (10, 0))),
-                        "q3_bounds": Check("bounds", _dedol_q3), "q4_chart": Check("chart", _dedol_q4)},
-    "energy": {"q1_energy_figures": Check("n_energy", _energy_q1), "q2_eu_shares": Check("eu_shares", _energy_q2),
-               "q3_ranks": Check("ranks", _energy_q3), "q4_chart": Check("chart", _energy_q4)},
-    "eu_policy": {"q1_mean_by_year": Check("mean_by_year", _eu_q1), "q2_dialogue": Check("dialogue_ids", _eu_q2),
-                  "q3_gap": Check("gap", _eu_q3), "q4_chart": Check("chart", _eu_q4)},
-    "security_synthesis": {"q1_security_years": Check("security_per_year", _sec_q1), "q2_note_kinds": Check("n_typos", _sec_q2),
-                           "q3_agreement": Check("spread", _sec_q3), "q4_chart": Check("chart", _sec_q4)},
+    "history": {"q1_first_seed_year": _whole("first_seed_year", _history_q1, 2),
+                "q2_events_per_decade": _whole("per_decade", _history_q2, 3),
+                "q3_alliance_stances": _whole("alliance_by_year", _history_q3, 2),
+                "q4_chart": _whole("chart", _history_q4, 3)},
+    "central_asia": {"q1_sco_only": _whole("sco_only", _central_q1, 2), "q2_tajik_events": _whole("n_tajik", _central_q2, 2),
+                     "q3_founding_years": _whole("founded", _central_q3, 2), "q4_chart": _whole("chart", _central_q4, 3)},
+    "dedollarization": {"q1_implied_rate": _whole("implied_rate", _dedol_q1, 2),
+                        "q2_convert": _whole("to_dollars", _dedol_q2, 3, probes=((60, 6), (150, 7.5), (10, 0))),
+                        "q3_bounds": _whole("bounds", _dedol_q3, 2), "q4_chart": _whole("chart", _dedol_q4, 3)},
+    "energy": {"q1_energy_figures": _whole("n_energy", _energy_q1, 2), "q2_eu_shares": _whole("eu_shares", _energy_q2, 2),
+               "q3_ranks": _whole("ranks", _energy_q3, 2), "q4_chart": _whole("chart", _energy_q4, 3)},
+    "eu_policy": {"q1_mean_by_year": _whole("mean_by_year", _eu_q1, 2), "q2_dialogue": _whole("dialogue_ids", _eu_q2, 2),
+                  "q3_gap": _whole("gap", _eu_q3, 2), "q4_chart": _whole("chart", _eu_q4, 3)},
+    "security_synthesis": {"q1_security_years": _whole("security_per_year", _sec_q1, 2),
+                           "q2_note_kinds": _whole("n_typos", _sec_q2, 2),
+                           "q3_agreement": _whole("spread", _sec_q3, 3), "q4_chart": _whole("chart", _sec_q4, 3)},
 }
 
 
@@ -368,37 +402,104 @@ def extraction_spec(problem_set: str) -> tuple[list[str], dict[str, list]]:
     return names, probes
 
 
-def score(problem_set: str, answers_json: bytes, maxima: dict[str, float], data: Data) -> tuple[dict[str, float], list[str]]:
-    """Points per auto-graded question (never above its maximum) and notes, from the runner's JSON."""
-    notes: list[str] = []
+@dataclass
+class PartResult:
+    """One scored part of a question (value, type, data drawn, a channel, the mark, the title …)."""
+
+    name: str
+    points: float
+    max_points: float
+    message: str  # plain language: what was checked and, if wrong, what is wrong; never a hidden expected value
+
+
+@dataclass
+class QuestionResult:
+    """The score of one auto-graded question, part by part."""
+
+    question: str
+    points: float
+    max_points: float
+    status: str  # "correct" | "partial" | "wrong" | "missing" | "not gradable" | "grader error"
+    parts: list[PartResult]
+    answer_summary: str  # <= 80 characters, plain text, for the class report's most common wrong answers
+
+
+STATUSES = ("correct", "partial", "wrong", "missing", "not gradable", "grader error")
+
+
+def summarise(value: Any, limit: int = 80) -> str:
+    """A short plain-text summary of a decoded answer (never raises)."""
+    try:
+        if type(value) is Chart:
+            text = f"chart ({value.mark() or 'composite'})"
+        elif type(value) is Function:
+            text = "function: " + ", ".join(repr(r) if type(r) is not Raised else f"raises {r.name}" for _, r in value.calls)
+        elif type(value) is Series:
+            text = "series " + repr(dict(zip(value.index, value.values)))
+        elif type(value) is Frame:
+            text = f"table {value.columns} ({len(value.records)} rows)"
+        else:
+            text = repr(value)
+    except Exception:  # a summary must never cost a grade
+        text = "(answer)"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _status(points: float, maximum: float) -> str:
+    if maximum > 0 and points >= maximum:
+        return "correct"
+    return "partial" if points > 0 else "wrong"
+
+
+def score_question(question: str, check: "Check", raw: dict, data: Data) -> QuestionResult:
+    """Score one question from the raw answers; any failure of the grader's own code costs only this question."""
+    maximum = check.max_points
+    if check.variable not in raw:
+        return QuestionResult(question, 0.0, maximum, "missing", [], f"{check.variable} not defined")
+    try:
+        value = decode(raw[check.variable])
+    except Missing as exc:
+        return QuestionResult(question, 0.0, maximum, "missing", [], str(exc)[:80])
+    except (Invalid, RecursionError) as exc:
+        return QuestionResult(question, 0.0, maximum, "not gradable",
+                              [PartResult("form", 0.0, maximum, f"this answer cannot be graded: {str(exc)[:160]}")],
+                              summarise(str(exc)))
+    try:
+        parts = check.run(value, data)
+    except Exception as exc:  # the grader's own code failed on this answer
+        return QuestionResult(question, 0.0, maximum, "grader error",
+                              [PartResult("grader", 0.0, maximum,
+                                          f"the grader could not check this answer ({type(exc).__name__}); "
+                                          "your instructor will look at it")],
+                              summarise(value))
+    points = sum(p.points for p in parts)
+    return QuestionResult(question, points, maximum, _status(points, maximum), parts, summarise(value))
+
+
+def score(problem_set: str, answers_json: bytes, data: Data, *legacy) -> list[QuestionResult]:
+    """Every auto-graded question of ``problem_set`` scored part by part from the runner's JSON.
+
+    Never raises for anything in ``answers_json``. (Called with the old arguments
+    ``(problem_set, answers_json, maxima, data)`` it returns the old ``(points, notes)`` pair,
+    until the gradebook moves to :class:`QuestionResult`.)
+    """
+    if legacy and isinstance(data, dict):
+        return _legacy_score(problem_set, answers_json, legacy[0])
     try:
         raw = json.loads(answers_json.decode("utf-8"))
         if type(raw) is not dict:
             raise Invalid("not an object")
-    except (ValueError, RecursionError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError, UnicodeDecodeError):
         raw = {}
-        notes.append(f"no answers could be read ({type(exc).__name__})")
-    points = {}
-    for question, check in CHECKS[problem_set].items():
-        maximum = maxima.get(question, 0.0)
-        if check.variable not in raw:
-            points[question] = 0.0
-            notes.append(f"{question}: no answer")
-            continue
-        try:
-            value = decode(raw[check.variable])
-            ok = bool(check.test(value, data))
-        except Missing as exc:
-            ok = False
-            notes.append(f"{question}: no answer ({str(exc)[:120]})")
-        except Invalid as exc:
-            ok = False
-            notes.append(f"{question}: answer not gradable ({str(exc)[:120]})")
-        except (RecursionError, TypeError, ValueError, KeyError, AttributeError, IndexError):
-            ok = False
-            notes.append(f"{question}: answer has the wrong shape")
-        else:
-            if not ok:
-                notes.append(f"{question}: wrong answer")
-        points[question] = min(maximum, maximum if ok else 0.0)
+    return [score_question(question, check, raw, data) for question, check in CHECKS[problem_set].items()]
+
+
+def _legacy_score(problem_set: str, answers_json: bytes, data: Data) -> tuple[dict[str, float], list[str]]:
+    """``(points per question, notes)`` from :func:`score`, for the gradebook's old call."""
+    points, notes = {}, []
+    for result in score(problem_set, answers_json, data):
+        points[result.question] = result.points
+        if result.status != "correct":
+            notes.append(f"{result.question}: {result.status}")
     return points, notes
