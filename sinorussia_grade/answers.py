@@ -888,3 +888,10 @@ def score_in_process(problem_set: str, namespace: dict, data: Data | None = None
 
         data = load_data(str(data_dir()), str(seeds_dir()))
     return score(problem_set, export_in_process(problem_set, namespace), data)
+
+
+def assert_full_marks(problem_set: str, question: str, value: Any) -> None:
+    """The answer key's self-check: ``value`` earns every point of ``question`` (raises AssertionError otherwise)."""
+    check = CHECKS[problem_set][question]
+    (result,) = [r for r in score_in_process(problem_set, {check.variable: value}) if r.question == question]
+    assert result.status == "correct", f"{question}: {result.status}: " + "; ".join(p.message for p in result.parts)
