@@ -491,6 +491,24 @@ def _ca_per_year(d: Data, seed_only: bool = False) -> list:
     return [[str(int(y)), float(n)] for y, n in e["date"].dt.year.value_counts().items()]
 
 
+def _events_by_seed(d: Data, theme: str, main_only: bool = False) -> dict:
+    e = _seed_events(d)
+    e = e[e["theme"].astype(str) == theme] if main_only else e[_has(e["themes"], theme)]
+    return {str(k): int(v) for k, v in e["seed"].astype(str).value_counts().items()}
+
+
+def _percent_entities(d: Data, theme: str | None) -> list:
+    f = d.table("figures")
+    f = f[(f["unit"] == "percent") & ((f["theme"] == theme) if theme else True)]
+    return sorted(set(str(x) for x in f["entity"]))
+
+
+def _pressure_by_year(d: Data, strict: bool = True) -> dict:
+    r = d.table("recommendations")
+    r = r[(r["engagement_score"] < 0) if strict else (r["engagement_score"] <= 0)]
+    return {int(k): int(v) for k, v in r["year"].value_counts().items()}
+
+
 def _mean_by_year(d: Data) -> dict:
     r = d.table("recommendations")
     return {int(k): float(x) for k, x in r.groupby("year")["engagement_score"].mean().items()}
@@ -581,18 +599,15 @@ QUESTIONS: dict[str, dict[str, Any]] = {
             "the number of energy figures that come from a seed written in 2019, and that it is an int",
             mistakes=((lambda d: int(len(_energy_figures(d))), "you counted the energy figures of every seed, not only those written in 2019"),),
             form_text="a whole number (int)"),
-        "q2_no_year": ValueQuestion(
-            "no_year", lambda d: _no_year(_energy_figures(d)), "sorted list", 1.5, 0.5, "the figure ids",
-            "the energy figures that give no reference year, as a sorted list of figure_id",
-            mistakes=((lambda d: _no_year(d.table("figures")), "your list includes figures of other themes"),
-                      (lambda d: sorted(str(i) for i in _energy_figures(d).loc[_energy_figures(d)["reference_year"].notna(), "figure_id"]),
-                       "you listed the figures that do give a year")),
+        "q2_events_by_seed": ValueQuestion(
+            "energy_by_seed", lambda d: _events_by_seed(d, "energy"), "mapping", 1.5, 0.5, "the counts per seed",
+            "for each seed (the seed column), the number of energy events it reports (events without a seed left out)",
+            form_text="a dict (or Series) keyed by seed"),
+        "q3_percent_entities": ValueQuestion(
+            "percent_entities", lambda d: _percent_entities(d, "energy"), "sorted list", 1.5, 0.5, "the entities",
+            "the different entities of the energy figures given in percent, as a sorted list without repeats",
+            mistakes=((lambda d: _percent_entities(d, None), "your list includes figures of other themes"),),
             form_text="a sorted list"),
-        "q3_per_unit": ValueQuestion(
-            "per_unit", lambda d: _per_unit(_energy_figures(d)), "mapping", 1.5, 0.5, "the counts per unit",
-            "how many energy figures use each unit (unit -> int)",
-            mistakes=((lambda d: _per_unit(d.table("figures")), "your counts include figures of other themes"),),
-            form_text="a dict (or Series) keyed by unit"),
         "q4_chart": ChartQuestion(
             "chart", ("point", "circle", "square", "tick"), ((("x",), "temporal"), (("y",) + CATEGORY_ALTERNATIVES, "category")),
             lambda d: _energy_timeline(_energy_events(d)), 0.5, 1.5,
@@ -641,10 +656,10 @@ QUESTIONS: dict[str, dict[str, Any]] = {
             "orgs_per_member", _orgs_per_member, "mapping", 1.5, 0.5, "the counts",
             "for each member in memberships, the number of organisations it belongs to",
             form_text="a dict (or Series) keyed by member"),
-        "q3_founding_years": ValueQuestion(
-            "founded", _founded, "mapping", 1.5, 0.5, "the years",
-            "for each org_id in memberships, the earliest joined_year of its members",
-            form_text="a dict (or Series) keyed by org_id"),
+        "q3_events_by_seed": ValueQuestion(
+            "ca_by_seed", lambda d: _events_by_seed(d, "central_asia"), "mapping", 1.5, 0.5, "the counts per seed",
+            "for each seed (the seed column), the number of Central Asia events it reports (events without a seed left out)",
+            form_text="a dict (or Series) keyed by seed"),
         "q4_chart": ChartQuestion(
             "chart", ("bar",), ((("x",) + CATEGORY_ALTERNATIVES, "category"), (("y",), "value")),
             _ca_per_year, 0.5, 2.0,
@@ -652,10 +667,12 @@ QUESTIONS: dict[str, dict[str, Any]] = {
             extras=(TITLE,)),
     },
     "eu_policy": {
-        "q1_mean_by_year": ValueQuestion(
-            "mean_by_year", _mean_by_year, "mapping", 1.5, 0.5, "the means",
-            "the mean engagement_score per year of writing (year -> number)",
-            form_text="a dict (or Series) keyed by year"),
+        "q1_pressure_by_year": ValueQuestion(
+            "pressure_by_year", _pressure_by_year, "mapping", 1.5, 0.5, "the counts per year",
+            "per year of writing, the number of recommendations with a negative engagement_score (years with none may "
+            "be 0 or left out)",
+            mistakes=((lambda d: _pressure_by_year(d, strict=False), "count only negative scores: 0 is neither engagement nor pressure"),),
+            drop_zero=True, form_text="a dict (or Series) keyed by year"),
         "q2_dialogue": ValueQuestion(
             "dialogue_ids", _dialogue, "sorted list", 1.5, 0.5, "the ids",
             "the rec_id of every recommendation whose instrument is dialogue, as a sorted list",
