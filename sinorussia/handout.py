@@ -150,6 +150,17 @@ def _reads_files(spec: Any, depth: int = 0) -> bool:
     return False
 
 
+def _has_data(spec: Any, depth: int = 0) -> bool:
+    """Whether the chart, or any of its views, is given data."""
+    if depth > 60 or not isinstance(spec, (dict, list)):
+        return False
+    if isinstance(spec, list):
+        return any(_has_data(v, depth + 1) for v in spec)
+    if isinstance(spec.get("data"), dict) or spec.get("datasets"):
+        return True
+    return any(_has_data(spec.get(k), depth + 1) for k in ("layer", "hconcat", "vconcat", "concat", "spec"))
+
+
 def _mark_type(spec: dict) -> str:
     mark = spec.get("mark")
     return str(mark.get("type")) if isinstance(mark, dict) else str(mark or "")
@@ -176,6 +187,8 @@ def chart_views(spec: dict, row_limit: int = 5000) -> list[View]:
         raise ChartError("this is not an Altair chart")
     if _reads_files(spec):
         raise ChartError("the chart reads its data from a file or a URL: build it from a DataFrame so the data travel with the chart")
+    if not _has_data(spec):
+        raise ChartError("the chart draws no data: give it a DataFrame (alt.Chart(frame))")
     body = {k: v for k, v in spec.items() if k not in ("$schema", "usermeta")}
     kinds = [("layer", alt.LayerChart), ("hconcat", alt.HConcatChart), ("vconcat", alt.VConcatChart),
              ("concat", alt.ConcatChart)]

@@ -639,7 +639,7 @@ QUESTIONS: dict[str, dict[str, Any]] = {
             mistakes=((lambda d: _bounds(d, theme_only=False), "your list includes figures of other themes"),),
             form_text="a sorted list"),
         "q4_chart": ChartQuestion(
-            "chart", ("bar",), ((("x", "y") + CATEGORY_ALTERNATIVES, "category"), (("y", "x"), "value"),
+            "chart", ("bar",), ((("x",) + CATEGORY_ALTERNATIVES, "category"), (("y",), "value"),
                                 (("color",), "category")),
             lambda d: _dedol_percent(d), 0.5, 2.0,
             "bars for the de-dollarization figures given in percent (one per figure_id, its value), coloured by qualifier, with a title",
