@@ -445,3 +445,26 @@ def test_every_key_scores_full_marks_and_every_blank_zero_in_the_sandbox(graded_
             assert float(row["score"]) == float(row["max_score"]) > 0, (name, row["score"], row["max_score"], row["notes"])
         else:
             assert float(row["score"]) == 0, (name, row["score"], row["notes"])
+
+
+def test_no_auto_graded_answer_is_printed_in_the_book():
+    """List and mapping answers do not appear in the chapters (sources and stored outputs), the appendix or the
+    instructor pages. (Single numbers cannot be searched for meaningfully; the report lists why each is not printed.)"""
+    pages = list((ROOT / "chapters").glob("*.ipynb")) + list((ROOT / "appendix").rglob("*.md")) + \
+        list((ROOT / "instructors").glob("*.md")) + list(ROOT.glob("*.md"))
+    text = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    for problem_set, checks in answers.CHECKS.items():
+        for question, check in checks.items():
+            q = check.question
+            if not isinstance(q, answers.ValueQuestion):
+                continue
+            value = q.expected(DATA)
+            if isinstance(value, list):
+                forms = [repr(value), ", ".join(map(str, value))]
+            elif isinstance(value, dict):
+                items = sorted(value.items())
+                forms = [repr(value), ", ".join(f"{k}: {v}" for k, v in items), ", ".join(f"{k} {v}" for k, v in items)]
+            else:
+                continue
+            printed = [f for f in forms if len(f) > 6 and f in text]
+            assert not printed, f"{problem_set} {question}: the answer is printed in the book: {printed[0][:80]}"
