@@ -5,8 +5,19 @@ A submission's answers arrive as JSON (see :mod:`sinorussia_grade.runner`); :fun
 turns that JSON into plain Python values with exact types and rejects anything else.
 Nothing the student's code defines (functions, ``__eq__`` methods, patched checkers) ever
 runs here: a forged answer file can only claim values, and claiming the right value means
-knowing the right answer. Each question scores by part (:class:`Part`); :func:`score` returns
-one :class:`QuestionResult` per question and never raises for anything in the answers.
+knowing the right answer.
+
+Each auto-graded question is a :class:`ValueQuestion` (value, and form where one is asked),
+a :class:`FunctionQuestion` (groups of probe calls: ordinary, boundary and bad inputs; any
+subclass of the named exception counts) or a :class:`ChartQuestion` (mark, the data the
+chart draws read through the asked channels, and extras such as a title). Charts are
+rebuilt here from the exported spec (inline data only: file and URL data are refused) and
+evaluated with Altair's ``transformed_data()`` (VegaFusion) through
+:func:`sinorussia.handout.chart_views`, the same code the student's handout uses.
+:func:`score` returns one :class:`QuestionResult` per question, part by part, and never
+raises for anything in the answers; an exception in the grader's own code on one answer
+is that question's "grader error". :func:`handout_checks` gives the handouts hashes of the
+accepted answers (never the answers), so feedback and grade come from one definition.
 """
 from __future__ import annotations
 
@@ -158,21 +169,6 @@ class Raised:
     @property
     def name(self) -> str:
         return self.names[0]
-
-
-def same(a: Any, b: Any, tol: float = 1e-9) -> bool:
-    """Exact structural equality of plain data; floats compare with a tolerance, bool is not int."""
-    if type(a) is bool or type(b) is bool:
-        return type(a) is type(b) and a == b
-    if type(a) in (int, float) and type(b) in (int, float):
-        return math.isclose(a, b, rel_tol=tol, abs_tol=tol)
-    if type(a) is not type(b):
-        return False
-    if type(a) is list:
-        return len(a) == len(b) and all(same(x, y, tol) for x, y in zip(a, b))
-    if type(a) is dict:
-        return set(a) == set(b) and all(same(a[k], b[k], tol) for k in a)
-    return type(a) in (str, type(None)) and a == b
 
 
 # --- the data, loaded by the grader -----------------------------------------------------

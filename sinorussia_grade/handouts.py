@@ -2,8 +2,11 @@
 
 ``sinorussia-grade handouts`` (``make handouts``) writes, under ``_build/handouts/``:
 
-- ``student/<set>.ipynb``: what students get (no solutions, no hidden tests);
-- ``answer_keys/<set>.ipynb``: the solutions, marking rubrics and grade descriptors;
+- ``student/<set>.ipynb``: what students get (no solutions, no tests): ``grader.check(...)``
+  compares an answer with hashes of the accepted answers stored in the notebook's metadata
+  (:func:`sinorussia_grade.answers.handout_checks`, computed from ``data/``);
+- ``answer_keys/<set>.ipynb``: the solutions, points per part, marking rubrics and grade
+  descriptors; each auto-graded question's self-check runs the grader's own scoring;
 - ``autograder/<set>-autograder.zip``: Otter's tests, kept for reference. Official scores
   do not come from them but from :mod:`sinorussia_grade.answers`.
 """
