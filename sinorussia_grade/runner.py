@@ -135,8 +135,31 @@ def load_notebook(path: str):
     return notebook
 
 
-def quiet_client(notebook, errors: list):
-    """An nbclient that keeps no outputs (bounded memory) but records the names of errors."""
+def pack_layout(notebook_path: str) -> str | None:
+    """A working folder laid out like the student pack (``problem-sets/`` beside ``data/`` and
+    ``seeds/``), in the sandbox's private /tmp, so that a relative path that works in the pack,
+    ``pd.read_csv('../data/events.csv')``, works here too. None when the data folder is unknown."""
+    import os
+    import shutil
+    import tempfile
+
+    data = os.environ.get("SINORUSSIA_DATA")
+    if not data or not os.path.isdir(data):
+        return None
+    root = tempfile.mkdtemp(prefix="pack-")
+    os.symlink(data, os.path.join(root, "data"))
+    seeds = os.path.join(os.path.dirname(os.path.abspath(data)), "seeds")
+    if os.path.isdir(seeds):
+        os.symlink(seeds, os.path.join(root, "seeds"))
+    work = os.path.join(root, "problem-sets")
+    os.mkdir(work)
+    shutil.copyfile(notebook_path, os.path.join(work, os.path.basename(notebook_path)))
+    return work
+
+
+def quiet_client(notebook, errors: list, cwd: str | None = None):
+    """An nbclient that keeps no outputs (bounded memory) but records the names of errors; the
+    kernel starts in ``cwd`` (the pack-like folder) when given."""
     from nbclient import NotebookClient
 
     class QuietClient(NotebookClient):
@@ -147,8 +170,9 @@ def quiet_client(notebook, errors: list):
                                "evalue": str(content.get("evalue", ""))[:200]})
             return None
 
+    resources = {"metadata": {"path": cwd}} if cwd else {}
     return QuietClient(notebook, kernel_name="python3", timeout=None, allow_errors=True,
-                       startup_timeout=60, record_timing=False)
+                       startup_timeout=60, record_timing=False, resources=resources)
 
 
 def main(spec_path: str) -> int:
@@ -164,7 +188,7 @@ def main(spec_path: str) -> int:
                 .replace("__PATH__", repr(spec["answers"])))
         notebook.cells.append(nbformat.v4.new_code_cell(code))
         report["stage"] = "execute"
-        quiet_client(notebook, report["errors"]).execute()
+        quiet_client(notebook, report["errors"], pack_layout(spec["notebook"])).execute()
         report["stage"] = "done"
     except Exception as exc:  # the report says how far it got; the grader decides
         report["failure"] = f"{type(exc).__name__}: {str(exc)[:300]}"
