@@ -2,8 +2,11 @@
 
 ``sinorussia-grade handouts`` (``make handouts``) writes, under ``_build/handouts/``:
 
-- ``student/<set>.ipynb``: what students get (no solutions, no hidden tests);
-- ``answer_keys/<set>.ipynb``: the solutions, marking rubrics and grade descriptors;
+- ``student/<set>.ipynb``: what students get (no solutions, no tests): ``grader.check(...)``
+  compares an answer with hashes of the accepted answers stored in the notebook's metadata
+  (:func:`sinorussia_grade.answers.handout_checks`, computed from ``data/``);
+- ``answer_keys/<set>.ipynb``: the solutions, points per part, marking rubrics and grade
+  descriptors; each auto-graded question's self-check runs the grader's own scoring;
 - ``autograder/<set>-autograder.zip``: Otter's tests, kept for reference. Official scores
   do not come from them but from :mod:`sinorussia_grade.answers`.
 """
@@ -19,7 +22,8 @@ import yaml
 from dataclasses import dataclass
 from pathlib import Path
 
-from sinorussia.paths import project_root
+from sinorussia.handout import METADATA_KEY
+from sinorussia.paths import data_dir, project_root, seeds_dir
 
 ROOT = project_root()
 
@@ -56,17 +60,24 @@ def questions(master: Path) -> list[Question]:
 OTTER_INIT = "import otter"
 
 
-def without_otter(student: Path, target: Path) -> None:
+def without_otter(student: Path, target: Path, checks: dict | None = None) -> None:
     """Copy a student handout with Otter's init cell replaced by the book's light checker
-    (:mod:`sinorussia.handout`), so that students need no Otter install."""
+    (:mod:`sinorussia.handout`), so that students need no Otter install. Otter's test code is
+    removed from the metadata; ``checks`` (what each question checks and hashes of the accepted
+    answers, from :func:`sinorussia_grade.answers.handout_checks`) takes its place."""
     nb = json.loads(student.read_text(encoding="utf-8"))
+    otter_meta = nb.get("metadata", {}).get("otter")
+    if isinstance(otter_meta, dict):
+        otter_meta.pop("tests", None)
+    if checks is not None:
+        nb.setdefault("metadata", {})[METADATA_KEY] = {"checks": checks}
     replaced = 0
     for cell in nb["cells"]:
         text = "".join(cell["source"])
         if cell["cell_type"] == "code" and OTTER_INIT in text and "otter.Notebook(" in text:
             cell["source"] = [line.replace("import otter", "from sinorussia.handout import Notebook")
                               .replace("otter.Notebook(", "Notebook(")
-                              .replace("# Initialize Otter", "# Feedback on the public tests (sinorussia.handout)")
+                              .replace("# Initialize Otter", "# Feedback: grader.check(...) tells you whether an answer is right (sinorussia.handout)")
                               for line in cell["source"]]
             replaced += 1
     if replaced != 1:
@@ -75,7 +86,11 @@ def without_otter(student: Path, target: Path) -> None:
 
 
 def make_handouts(out: Path = HANDOUTS) -> list[str]:
-    """Run ``otter assign`` on every master; return the problem-set names."""
+    """Run ``otter assign`` on every master; return the problem-set names. The student copies carry
+    hashed checks computed from ``data/`` (never the expected answers)."""
+    from . import answers
+
+    data = answers.load_data(str(data_dir()), str(seeds_dir()))
     names = []
     for sub in ("student", "answer_keys", "autograder"):
         (out / sub).mkdir(parents=True, exist_ok=True)
@@ -88,7 +103,8 @@ def make_handouts(out: Path = HANDOUTS) -> list[str]:
             if result.returncode != 0:
                 raise RuntimeError(f"otter assign failed for {master.name}:\n{result.stderr[-2000:]}")
             dist = Path(tmp) / "dist"
-            without_otter(dist / "student" / master.name, out / "student" / master.name)
+            without_otter(dist / "student" / master.name, out / "student" / master.name,
+                          answers.handout_checks(master.stem, data))
             shutil.copyfile(dist / "autograder" / master.name, out / "answer_keys" / master.name)
             (zip_file,) = (dist / "autograder").glob("*.zip")
             shutil.copyfile(zip_file, out / "autograder" / f"{master.stem}-autograder.zip")
