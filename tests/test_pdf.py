@@ -1,0 +1,264 @@
+"""The printed edition (``make pdf``, sinorussia_book/pdf.py): the book and one PDF per
+chapter, checked on the PDFs themselves with pypdf (text, fonts, page size, outline) and
+against the built HTML and the notebooks they were printed from.
+
+``make test`` runs ``make pdf`` first; ``_build/pdf/report.json`` records what was printed.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+
+import pytest
+
+from conftest import HTML, ROOT
+
+PDF = ROOT / "_build" / "pdf"
+BOOK = PDF / "china-russia.pdf"
+REPORT = PDF / "report.json"
+VEGALITE = "application/vnd.vegalite.v6+json"
+#: what a missing glyph extracts as: Chromium draws glyph 0 (.notdef), which maps to no character
+MISSING_GLYPH = re.compile("[\x00\ufffd]")
+A4_POINTS = (595, 842)
+
+
+def squash(text: str) -> str:
+    """Text without whitespace and ligatures (NFKC), so that line breaks and the fonts' "ﬁ" do not matter."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    if not REPORT.is_file() or not BOOK.is_file():
+        pytest.fail("The printed edition is not built: run `make pdf` (make test does it first).")
+    return json.loads(REPORT.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def book(report):
+    from pypdf import PdfReader
+
+    return PdfReader(BOOK)
+
+
+@pytest.fixture(scope="module")
+def pages(book) -> list[str]:
+    """The text of every page of the book (pypdf's extraction, once per module)."""
+    return [page.extract_text() or "" for page in book.pages]
+
+
+def chapter_parts(report) -> list[dict]:
+    return [part for part in report["parts"] if part["doc"].startswith("chapters/")]
+
+
+def part_text(pages: list[str], part: dict) -> str:
+    return "\n".join(pages[part["first_page"] - 1: part["first_page"] - 1 + part["pages"]])
+
+
+def notebook_charts(doc: str) -> list[str]:
+    """The title of every chart a chapter's notebook stores (Vega-Lite output)."""
+    nb = json.loads((ROOT / f"{doc}.ipynb").read_text(encoding="utf-8"))
+    titles = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            spec = output.get("data", {}).get(VEGALITE)
+            if spec:
+                title = spec.get("title", "")
+                text = title.get("text", "") if isinstance(title, dict) else title
+                titles.append(" ".join(text) if isinstance(text, list) else text)
+    return titles
+
+
+def notebook_selfchecks(doc: str) -> int:
+    """How many self-checks a chapter's notebook holds (a ``check(...)`` cell or a self-check widget)."""
+    nb = json.loads((ROOT / f"{doc}.ipynb").read_text(encoding="utf-8"))
+    count = 0
+    for cell in nb["cells"]:
+        outputs = json.dumps(cell.get("outputs", []))
+        if "sr-selfcheck" in outputs or 'class=\\"self-check\\"' in outputs:
+            count += 1
+    return count
+
+
+# ---------------------------------------------------------------------- the whole book
+
+def test_report_records_the_page_count(report, book):
+    assert report["book"]["pages"] == len(book.pages) > 50
+    toc_chapters = sorted(p.name for p in (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(report["chapters"]) == [name.replace(".ipynb", ".pdf") for name in toc_chapters]
+    for name, chapter in report["chapters"].items():
+        assert (PDF / "chapters" / name).stat().st_size == chapter["bytes"]
+
+
+def test_book_holds_every_part_in_order(report):
+    docs = [part["doc"] for part in report["parts"]]
+    assert docs[:7] == [f"chapters/{p.stem}" for p in sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))]
+    for needed in ("instructors/guide", "appendix/glossary", "appendix/data", "appendix/bibliography", "appendix/sources"):
+        assert needed in docs
+
+
+def test_title_page_and_contents_give_each_part_its_page(report, pages):
+    assert "China and Russia" in pages[0]
+    contents = squash("\n".join(pages[1:report["parts"][0]["first_page"] - 1]))
+    assert "Contents" in contents
+    for part in report["parts"]:
+        first = pages[part["first_page"] - 1]
+        # the part starts on the page the contents give: its heading is there, with that page number in the footer
+        assert squash(part["title"])[:40] in squash(first), (part["doc"], part["first_page"])
+        assert re.search(rf"(^|\n)\s*{part['first_page']}\s*($|\n)", first) or first.rstrip().endswith(str(part["first_page"]))
+        assert squash(part["title"])[:30] in contents and str(part["first_page"]) in contents
+
+
+def test_outline_has_a_bookmark_per_part(report, book):
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(book.outline)
+    for part in report["parts"]:
+        assert part["title"] in titles
+
+
+def test_pages_are_a4(book):
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in book.pages}
+    assert sizes == {A4_POINTS}
+
+
+def test_fonts_are_embedded(book):
+    """Every font of every page carries its font program (FontFile, FontFile2 or FontFile3)."""
+    missing, seen = [], set()
+    for number, page in enumerate(book.pages, start=1):
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            key = id(font)
+            if key in seen:
+                continue
+            seen.add(key)
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant.get("/FontDescriptor")
+            if font.get("/Subtype") == "/Type3":
+                continue  # drawn glyphs, nothing to embed
+            if descriptor is None or not any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                missing.append(f"page {number}: {font.get('/BaseFont')}")
+    assert seen and not missing, missing
+
+
+def test_text_is_extractable_with_no_missing_glyph(pages):
+    assert all(len(text.strip()) > 20 for text in pages), [i + 1 for i, t in enumerate(pages) if len(t.strip()) <= 20]
+    bad = [(i + 1, text[max(0, m.start() - 30): m.end() + 30]) for i, text in enumerate(pages)
+           for m in MISSING_GLYPH.finditer(text)]
+    assert not bad, bad[:5]
+
+
+@pytest.mark.browser
+def test_missing_glyph_check_finds_a_glyph_no_font_has(browser, tmp_path):
+    """The check above can fail: a character no installed font draws prints as glyph 0."""
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    page.set_content("<p>Printed with a character no font here has: \U0001FBF9 end</p>")
+    text = PdfReader(io.BytesIO(page.pdf())).pages[0].extract_text()
+    page.close()
+    assert MISSING_GLYPH.search(text), repr(text)
+
+
+# ---------------------------------------------------------------------- each chapter
+
+def test_every_chapter_has_its_pdf_with_its_title(report):
+    from pypdf import PdfReader
+
+    for part in chapter_parts(report):
+        name = part["doc"].split("/")[1] + ".pdf"
+        reader = PdfReader(PDF / "chapters" / name)
+        assert len(reader.pages) == part["pages"]
+        assert squash(part["title"])[:40] in squash(reader.pages[0].extract_text()), name
+        assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} == {A4_POINTS}
+
+
+def test_every_chart_prints_as_vector_graphics_with_its_source_line(report, pages):
+    """Each chart the notebook stores is in the chapter's pages as text drawn by the SVG
+    (a raster image would have none): its title, and its source line."""
+    for part in chapter_parts(report):
+        titles = notebook_charts(part["doc"])
+        assert part["charts"] == part["charts_expected"] == len(titles), part["doc"]
+        text = squash(part_text(pages, part))
+        for title in titles:
+            assert squash(title) in text, (part["doc"], title)
+        assert text.count("Source:") >= len(titles), part["doc"]
+
+
+def test_every_self_check_prints_with_its_answer_or_where_to_answer(report, pages):
+    for part in chapter_parts(report):
+        expected = notebook_selfchecks(part["doc"])
+        assert expected >= 1 and part["selfchecks"] + part["oldSelfchecks"] == expected, part["doc"]
+        text = part_text(pages, part)
+        assert "(a)" in text and "(b)" in text, part["doc"]
+        if part["selfchecks"]:
+            assert part["answers"] == part["selfchecks"] and "Answers to the self-checks" in text, part["doc"]
+            assert "Answer:" in text
+        else:
+            assert "Answer it in Jupyter" in text, part["doc"]
+
+
+def test_evidence_markers_become_numbered_notes_with_quote_and_source(report, pages):
+    for part in chapter_parts(report):
+        html = (HTML / f"{part['doc']}.html").read_text(encoding="utf-8")
+        markers = html.count('<sup class="evidence">')
+        assert part["notes"] == markers > 10, part["doc"]
+        text = part_text(pages, part)
+        notes = text[text.rfind("Notes"):]
+        assert re.search(rf"(^|\n){markers}\.", notes) or f"{markers}." in notes, part["doc"]
+        first_quote = re.search(r'class="evidence-tip"[^>]*>(.*?) <span class="evidence-source">\u2014 ([^<]*)<', html)
+        quote = re.sub(r"<[^>]+>", "", first_quote.group(1))
+        import html as html_module
+
+        assert squash(html_module.unescape(quote))[:40] in squash(notes), part["doc"]
+        assert squash(html_module.unescape(first_quote.group(2))) in squash(notes)
+
+
+def test_solutions_print_at_the_end_of_their_chapter(report, pages):
+    for part in chapter_parts(report):
+        html = (HTML / f"{part['doc']}.html").read_text(encoding="utf-8")
+        solutions = len(re.findall(r'<div class="solution[ "]', html))
+        assert part["solutions"] == solutions >= 1, part["doc"]
+        text = part_text(pages, part)
+        end = text[text.rfind("\nSolutions"):]
+        assert end.count("Solution to Exercise") == solutions, part["doc"]
+
+
+def test_explorers_print_a_table_and_the_web_address(report, pages):
+    for part in chapter_parts(report):
+        assert part["explorers"] >= 1
+        text = squash(part_text(pages, part))
+        assert squash("On paper this explorer shows its default rows") in text
+        assert squash(f"{part['doc']}.html") in text, "the chapter's web address"
+
+
+def test_links_to_other_sites_print_their_address(report, pages):
+    book = squash("\n".join(pages))
+    for part in report["parts"]:
+        html = (HTML / f"{part['doc']}.html").read_text(encoding="utf-8")
+        article = html[html.find("<article"):html.find("</article>")]
+        article = re.sub(r'<sup class="evidence">.*?</sup>', "", article, flags=re.S)
+        for href in re.findall(r'<a class="reference external" href="(https?://[^"]+)"', article):
+            assert squash(href) in book, (part["doc"], href)
+
+
+# ---------------------------------------------------------------------- in the site
+
+def test_pdfs_are_in_the_site_and_every_chapter_menu_links_them(report):
+    for part in chapter_parts(report):
+        page = HTML / f"{part['doc']}.html"
+        html = page.read_text(encoding="utf-8")
+        name = part["doc"].split("/")[1]
+        for href in (f"../_static/pdf/chapters/{name}.pdf", "../_static/pdf/china-russia.pdf"):
+            assert f'href="{href}"' in html, (page.name, href)
+            assert (page.parent / href).resolve().is_file(), href
