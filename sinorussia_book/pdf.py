@@ -264,6 +264,7 @@ def assemble(pieces: list[bytes], overlay: bytes, outline: list[tuple[str, int, 
             added = writer.add_page(page)
             if index < len(stamps):
                 added.merge_page(stamps[index])
+                added.compress_content_streams()  # merging leaves the page's content uncompressed
             index += 1
     items = []
     for name, page_index, parent in outline:
@@ -272,6 +273,7 @@ def assemble(pieces: list[bytes], overlay: bytes, outline: list[tuple[str, int, 
     writer.add_metadata({"/Title": title, "/Author": meta["author"], "/Subject": meta["title"],
                          "/Creator": "sinorussia_book.pdf (Chromium, pypdf)"})
     writer.page_mode = "/UseOutlines"
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
