@@ -147,6 +147,28 @@ def test_printing_a_page_from_the_browser_gives_the_print_layout(browser, book_s
     context.close()
 
 
+@pytest.mark.browser
+def test_a_page_read_in_dark_mode_prints_light_and_returns_to_dark(browser, book_server):
+    from helpers.site import new_reader
+
+    context = new_reader(browser, {"width": 1280, "height": 900}, "dark")
+    page = context.new_page()
+    block_other_hosts(page, book_server)
+    page.goto(f"{book_server}/chapters/03_dedollarization.html", wait_until="load")
+    wait_for_charts(page)
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.dataset.theme") == "light"
+    # the charts were redrawn for paper: their title text is dark again
+    fill = page.evaluate("getComputedStyle(document.querySelector('figure.sinorussia-chart svg text')).fill")
+    channels = [int(c) for c in re.findall(r"\d+", fill)[:3]]
+    assert channels and sum(channels) < 3 * 128, fill
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    context.close()
+
+
 # ---------------------------------------------------------------------- the workflow
 
 def test_pages_workflow_builds_book_and_pdf_and_deploys():
