@@ -100,14 +100,24 @@ def book_parts(root: Path) -> list[Part]:
     return parts
 
 
+def is_published(url: str) -> bool:
+    """Whether ``url`` is a web address readers can visit (not this machine's ``make serve``)."""
+    from urllib.parse import urlparse
+
+    host = urlparse(url).hostname or ""
+    return bool(host) and host not in ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+
+
 def book_metadata(root: Path) -> dict:
-    """Title, author, copyright year, version and web address of the book."""
+    """Title, author, copyright year, version and web address of the book (``""`` when the
+    configured address is this machine's: paper then names no address)."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     from sinorussia_book.publishing import base_url
 
     return {"title": config.get("title", ""), "author": config.get("author", ""),
-            "copyright": str(config.get("copyright", "")), "version": version, "url": base_url(config)}
+            "copyright": str(config.get("copyright", "")), "version": version,
+            "url": base_url(config) if is_published(base_url(config)) else ""}
 
 
 # ---------------------------------------------------------------------- Chromium
@@ -153,7 +163,7 @@ def _offline(page, base: str) -> list[str]:
     return blocked
 
 
-def print_page(page, base: str, part: Part) -> None:
+def print_page(page, base: str, part: Part, site_url: str) -> None:
     """Open one built page in print mode, prepare it as the printed edition and print it."""
     page.goto(f"{base}/{part.doc}.html", wait_until="load")
     expected = page.locator("figure.sinorussia-chart").count()
@@ -168,7 +178,8 @@ def print_page(page, base: str, part: Part) -> None:
     if not page.locator('link[href$="print.css"]').count():  # a book built before the print stylesheet existed
         page.add_style_tag(path=str(PRINT_CSS))
     page.add_script_tag(path=str(PRINT_SCRIPT))
-    part.stats = page.evaluate("() => window.sinorussiaPrintEdition({})")
+    address = site_url + part.doc + ".html" if site_url else ""
+    part.stats = page.evaluate("(address) => window.sinorussiaPrintEdition({webAddress: address})", address)
     part.stats["charts_expected"] = expected
     part.title = page.evaluate("""() => { const h = document.querySelector('article h1');
         if (!h) return ''; const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(e => e.remove());
@@ -298,7 +309,7 @@ def build(html_dir: Path, out_dir: Path, root: Path | None = None) -> dict:
         page.emulate_media(media="print")
         blocked = _offline(page, base)
         for part in parts:
-            print_page(page, base, part)
+            print_page(page, base, part, meta["url"])
             part.pages = _pages(part.pdf)
             if part.stats["charts"] < part.stats["charts_expected"]:
                 raise PrintError(f"{part.doc}: {part.stats['charts']} of {part.stats['charts_expected']} charts drew")
@@ -334,7 +345,7 @@ def build(html_dir: Path, out_dir: Path, root: Path | None = None) -> dict:
         outline.append((part.title, first - 1, captions[part.part]))
     book = assemble([front] + [part.pdf for part in parts], book_overlay, outline, meta, meta["title"])
     (out_dir / BOOK_NAME).write_bytes(book)
-    report = {"book": {"file": BOOK_NAME, "pages": total, "bytes": len(book)}, "chapters": {}}
+    report = {"book": {"file": BOOK_NAME, "pages": total, "bytes": len(book)}, "web_address": meta["url"], "chapters": {}}
     for part in parts:
         if part.is_chapter:
             name = Path(part.doc).name + ".pdf"

@@ -15,8 +15,7 @@ window.sinorussiaPrintEdition = function (options) {
   "use strict";
   options = options || {};
   var article = document.querySelector("article.bd-article") || document.body;
-  var canonical = document.querySelector('link[rel="canonical"]');
-  var webAddress = options.webAddress || (canonical ? canonical.href : "");
+  var webAddress = options.webAddress || "";  // the page's published address, or none
   var done = { notes: 0, solutions: 0, selfchecks: 0, answers: 0, oldSelfchecks: 0, explorers: 0, links: 0, charts: 0 };
   document.documentElement.classList.add("print-edition");
   document.documentElement.setAttribute("data-theme", "light");
