@@ -265,3 +265,58 @@ def test_pdfs_are_in_the_site_and_every_chapter_menu_links_them(report):
         for href in (f"../_static/pdf/chapters/{name}.pdf", "../_static/pdf/china-russia.pdf"):
             assert f'href="{href}"' in html, (page.name, href)
             assert (page.parent / href).resolve().is_file(), href
+
+
+# ---------------------------------------------------------------------- the print script on fixtures
+
+SELFCHECK_PAGE = """<!doctype html><html><head><meta charset="utf-8"></head><body><article class="bd-article">
+<h1>1. A chapter</h1>
+<div class="exercise admonition" id="ex-sc"><p class="admonition-title"><span class="caption-number">Exercise 1.2 </span></p>
+<section><p>Self-check (judgement).</p></section></div>
+<div class="cell sr-selfcheck-cell"><div class="sr-selfcheck" id="selfcheck-q1" data-selfcheck="q1">
+<fieldset class="sr-selfcheck-fieldset"><legend class="sr-selfcheck-question"><span class="sr-selfcheck-label">Self-check.</span>
+Which reading is best supported?</legend>
+<p class="sr-selfcheck-note sr-selfcheck-saved-note">Run the cell in Jupyter to answer.</p>
+<ol class="sr-selfcheck-options" type="a">
+<li class="sr-selfcheck-option"><button type="button" class="sr-selfcheck-choice" disabled><span class="sr-selfcheck-letter">(a)</span>
+<span class="sr-selfcheck-text">First option</span></button></li>
+<li class="sr-selfcheck-option"><button type="button" class="sr-selfcheck-choice" disabled><span class="sr-selfcheck-letter">(b)</span>
+<span class="sr-selfcheck-text">Second option</span></button></li></ol>
+<div class="sr-selfcheck-feedback" role="status"></div>
+<div class="sr-selfcheck-actions" hidden style="display: none"><button type="button">Try again</button></div></fieldset>
+<div class="sr-selfcheck-key" id="selfcheck-q1-key" hidden style="display: none"><p class="sr-selfcheck-answer">Answer: (b)</p>
+<ol class="sr-selfcheck-reasons"><li>(a) Not right. Because.</li><li>(b) Right. Because.</li></ol></div></div></div>
+<div class="cell"><div class="cell_input"><pre>check("old", None)</pre></div><div class="cell_output"><div class="self-check">
+<p><strong>Self-check:</strong> An older question (a) yes (b) no.</p><p>Replace <code>None</code> with your answer and run the cell again.</p>
+</div></div></div>
+<p>A claim.<sup class="evidence">[<span class="evidence-item"><a class="evidence-ref" href="#" data-evidence="F07">F07</a>
+<span class="evidence-tip" role="tooltip">\u201cthe quote\u201d <span class="evidence-source">\u2014 Lehrer 2021</span></span></span>]</sup>
+A link to <a class="reference external" href="https://example.org/report">a report</a>.</p>
+</article></body></html>"""
+
+
+@pytest.mark.browser
+def test_print_script_moves_self_check_keys_and_keeps_options(browser):
+    """The self-check markup's contract (sinorussia.selfcheck.page_html): on paper the question
+    and its options print, the key moves, visible, to the chapter's answers; the older kind of
+    self-check loses its "Replace None" line and its code; notes and addresses are written out."""
+    page = browser.new_page()
+    page.emulate_media(media="print")
+    page.set_content(SELFCHECK_PAGE)
+    page.add_style_tag(path=str(ROOT / "sinorussia_book" / "assets" / "print.css"))
+    page.add_script_tag(path=str(ROOT / "sinorussia_book" / "assets" / "print-edition.js"))
+    done = page.evaluate("() => window.sinorussiaPrintEdition({webAddress: 'https://example.org/book/ch.html'})")
+    assert done["selfchecks"] == 1 and done["answers"] == 1 and done["oldSelfchecks"] == 1 and done["notes"] == 1
+    shown = page.evaluate("s => Array.from(document.querySelectorAll(s)).map(e => getComputedStyle(e).display !== 'none' && e.offsetHeight > 0)",
+                          ".sr-selfcheck-choice")
+    assert shown == [True, True]
+    answers = page.locator("#print-answers")
+    assert answers.count() == 1 and "Exercise 1.2" in answers.inner_text() and "Answer: (b)" in answers.inner_text()
+    assert page.evaluate("getComputedStyle(document.querySelector('#print-answers .sr-selfcheck-key')).display") != "none"
+    assert page.locator(".sr-selfcheck .sr-selfcheck-key").count() == 0
+    assert page.evaluate("getComputedStyle(document.querySelector('.sr-selfcheck-actions')).display") == "none"
+    text = page.inner_text("article")
+    assert "Replace None" not in text and 'check("old"' not in text and "https://example.org/book/ch.html" in text
+    assert "<https://example.org/report>" in text
+    assert "F07: \u201cthe quote\u201d \u2014 Lehrer 2021." in page.inner_text("#print-notes")
+    page.close()

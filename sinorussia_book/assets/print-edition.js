@@ -28,7 +28,7 @@ window.sinorussiaPrintEdition = function (options) {
   }
 
   function endSection(id, title) {
-    var section = el("section", "print-end-section " + id);
+    var section = el("section", "print-end-section print-" + id);
     section.id = "print-" + id;
     section.appendChild(el("h2", "", title));
     return section;
@@ -67,9 +67,10 @@ window.sinorussiaPrintEdition = function (options) {
     var box = el("div", "print-answer");
     var name = exerciseName(check.closest(".cell") || check) || ("Self-check " + done.selfchecks);
     box.appendChild(el("p", "print-answer-title", name));
-    key.hidden = false;
-    key.removeAttribute("hidden");
-    key.querySelectorAll("[hidden]").forEach(function (h) { h.hidden = false; });
+    [key].concat(Array.prototype.slice.call(key.querySelectorAll("[hidden]"))).forEach(function (h) {
+      h.hidden = false;
+      h.style.display = "";
+    });
     box.appendChild(key);
     answers.appendChild(box);
     done.answers += 1;
