@@ -172,6 +172,39 @@ def test_missing_glyph_check_finds_a_glyph_no_font_has(browser, tmp_path):
 
 # ---------------------------------------------------------------------- each chapter
 
+def test_chart_pages_hold_no_raster_image(report, book, pages):
+    """Charts are vector drawings: no page showing a chart's title holds a bitmap."""
+    titles = [squash(t) for part in chapter_parts(report) for t in notebook_charts(part["doc"])]
+    offenders = []
+    for number, (page, text) in enumerate(zip(book.pages, pages), start=1):
+        if any(t in squash(text) for t in titles):
+            images = raster_images(page.get("/Resources"))
+            if images:
+                offenders.append((number, images))
+    assert not offenders, offenders
+
+
+def raster_images(resources) -> list[str]:
+    """Every bitmap reachable from a page's resources (XObjects, forms, soft masks, patterns)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    found, seen, todo = [], set(), [resources]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, IndirectObject):
+            if node.idnum in seen:
+                continue
+            seen.add(node.idnum)
+            node = node.get_object()
+        if isinstance(node, DictionaryObject):
+            if node.get("/Subtype") == "/Image":
+                found.append(f"{node.get('/Width')}x{node.get('/Height')}")
+            todo += [value for key, value in node.items() if key not in ("/Parent", "/P")]
+        elif isinstance(node, ArrayObject):
+            todo += list(node)
+    return found
+
+
 def test_every_chapter_has_its_pdf_with_its_title(report):
     from pypdf import PdfReader
 
@@ -189,6 +222,7 @@ def test_every_chart_prints_as_vector_graphics_with_its_source_line(report, page
     for part in chapter_parts(report):
         titles = notebook_charts(part["doc"])
         assert part["charts"] == part["charts_expected"] == len(titles), part["doc"]
+        assert part["wideCharts"] == part["charts"], f"{part['doc']}: a chart printed its narrow layout"
         text = squash(part_text(pages, part))
         for title in titles:
             assert squash(title) in text, (part["doc"], title)

@@ -16,7 +16,7 @@ window.sinorussiaPrintEdition = function (options) {
   options = options || {};
   var article = document.querySelector("article.bd-article") || document.body;
   var webAddress = options.webAddress || "";  // the page's published address, or none
-  var done = { notes: 0, solutions: 0, selfchecks: 0, answers: 0, oldSelfchecks: 0, explorers: 0, links: 0, charts: 0 };
+  var done = { notes: 0, solutions: 0, selfchecks: 0, answers: 0, oldSelfchecks: 0, explorers: 0, links: 0, charts: 0, wideCharts: 0 };
   document.documentElement.classList.add("print-edition");
   document.documentElement.setAttribute("data-theme", "light");
 
@@ -140,5 +140,6 @@ window.sinorussiaPrintEdition = function (options) {
 
   // 6. Charts: count the drawn ones (the builder waited for them).
   done.charts = document.querySelectorAll("figure.sinorussia-chart svg.marks").length;
+  done.wideCharts = document.querySelectorAll('figure.sinorussia-chart[data-layout="wide"] svg.marks').length;
   return done;
 };
