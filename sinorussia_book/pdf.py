@@ -186,7 +186,7 @@ def print_page(page, base: str, part: Part, site_url: str) -> None:
         return c.textContent.replace(/\\s+/g, ' ').trim(); }""")
     if not part.title:
         raise PrintError(f"{part.doc}: the built page has no <h1> title")
-    part.pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True, outline=False, tagged=True)
+    part.pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True, outline=False)
 
 
 def render_html(page, markup: str) -> bytes:
