@@ -354,3 +354,24 @@ def test_print_script_moves_self_check_keys_and_keeps_options(browser):
     assert "<https://example.org/report>" in text
     assert "F07: \u201cthe quote\u201d \u2014 Lehrer 2021." in page.inner_text("#print-notes")
     page.close()
+
+
+# ---------------------------------------------------------------------- bad input, clear errors
+
+def test_printing_without_a_built_book_says_to_build_it(tmp_path):
+    from sinorussia_book.pdf import PrintError, build
+
+    with pytest.raises(PrintError, match=r"index\.html is missing: run `make book`"):
+        build(tmp_path / "html", tmp_path / "out", ROOT)
+
+
+def test_a_table_of_contents_without_a_printed_page_is_named(tmp_path):
+    from sinorussia_book.pdf import PrintError, book_parts
+
+    toc = re.sub(r"(?m)^\s*- file: appendix/glossary\n", "", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    (tmp_path / "_toc.yml").write_text(toc, encoding="utf-8")
+    with pytest.raises(PrintError, match=r"_toc\.yml: appendix/glossary is not in the table of contents"):
+        book_parts(tmp_path)
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\nparts: []\n", encoding="utf-8")
+    with pytest.raises(PrintError, match="no part with caption 'Themes'"):
+        book_parts(tmp_path)
