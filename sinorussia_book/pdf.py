@@ -163,8 +163,9 @@ def _offline(page, base: str) -> list[str]:
     return blocked
 
 
-def print_page(page, base: str, part: Part, site_url: str) -> None:
-    """Open one built page in print mode, prepare it as the printed edition and print it."""
+def print_page(page, base: str, part: Part, site_url: str, printed: list[str]) -> None:
+    """Open one built page in print mode, prepare it as the printed edition and print it
+    (``printed``: the docnames in the edition, whose links need no web address)."""
     page.goto(f"{base}/{part.doc}.html", wait_until="load")
     expected = page.locator("figure.sinorussia-chart").count()
     if expected:
@@ -178,8 +179,9 @@ def print_page(page, base: str, part: Part, site_url: str) -> None:
     if not page.locator('link[href$="print.css"]').count():  # a book built before the print stylesheet existed
         page.add_style_tag(path=str(PRINT_CSS))
     page.add_script_tag(path=str(PRINT_SCRIPT))
-    address = site_url + part.doc + ".html" if site_url else ""
-    part.stats = page.evaluate("(address) => window.sinorussiaPrintEdition({webAddress: address})", address)
+    options = {"webAddress": site_url + part.doc + ".html" if site_url else "", "siteUrl": site_url,
+               "servedRoot": base + "/", "printedDocs": printed}
+    part.stats = page.evaluate("(options) => window.sinorussiaPrintEdition(options)", options)
     part.stats["charts_expected"] = expected
     part.title = page.evaluate("""() => { const h = document.querySelector('article h1');
         if (!h) return ''; const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(e => e.remove());
@@ -309,7 +311,7 @@ def build(html_dir: Path, out_dir: Path, root: Path | None = None) -> dict:
         page.emulate_media(media="print")
         blocked = _offline(page, base)
         for part in parts:
-            print_page(page, base, part, meta["url"])
+            print_page(page, base, part, meta["url"], [p.doc for p in parts])
             part.pages = _pages(part.pdf)
             if part.stats["charts"] < part.stats["charts_expected"]:
                 raise PrintError(f"{part.doc}: {part.stats['charts']} of {part.stats['charts_expected']} charts drew")

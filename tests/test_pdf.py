@@ -325,7 +325,9 @@ Which reading is best supported?</legend>
 </div></div></div>
 <p>A claim.<sup class="evidence">[<span class="evidence-item"><a class="evidence-ref" href="#" data-evidence="F07">F07</a>
 <span class="evidence-tip" role="tooltip">\u201cthe quote\u201d <span class="evidence-source">\u2014 Lehrer 2021</span></span></span>]</sup>
-A link to <a class="reference external" href="https://example.org/report">a report</a>.</p>
+A link to <a class="reference external" href="https://example.org/report">a report</a>, to
+<a class="reference internal" href="../appendix/sources/lehrer2021.html#F07">the passage</a> and to
+<a class="reference internal" href="02_energy.html">the next chapter</a>.</p>
 </article></body></html>"""
 
 
@@ -339,7 +341,9 @@ def test_print_script_moves_self_check_keys_and_keeps_options(browser):
     page.set_content(SELFCHECK_PAGE)
     page.add_style_tag(path=str(ROOT / "sinorussia_book" / "assets" / "print.css"))
     page.add_script_tag(path=str(ROOT / "sinorussia_book" / "assets" / "print-edition.js"))
-    done = page.evaluate("() => window.sinorussiaPrintEdition({webAddress: 'https://example.org/book/ch.html'})")
+    done = page.evaluate("""() => window.sinorussiaPrintEdition({webAddress: 'https://example.org/book/ch.html',
+        siteUrl: 'https://example.org/book/', servedRoot: 'http://book.test/',
+        pageUrl: 'http://book.test/chapters/01_history.html', printedDocs: ['chapters/02_energy']})""")
     assert done["selfchecks"] == 1 and done["answers"] == 1 and done["oldSelfchecks"] == 1 and done["notes"] == 1
     shown = page.evaluate("s => Array.from(document.querySelectorAll(s)).map(e => getComputedStyle(e).display !== 'none' && e.offsetHeight > 0)",
                           ".sr-selfcheck-choice")
@@ -352,6 +356,8 @@ def test_print_script_moves_self_check_keys_and_keeps_options(browser):
     text = page.inner_text("article")
     assert "Replace None" not in text and 'check("old"' not in text and "https://example.org/book/ch.html" in text
     assert "<https://example.org/report>" in text
+    assert "<https://example.org/book/appendix/sources/lehrer2021.html#F07>" in text  # a page paper leaves out
+    assert "the next chapter <" not in text  # a page of the printed edition needs no address
     assert "F07: \u201cthe quote\u201d \u2014 Lehrer 2021." in page.inner_text("#print-notes")
     page.close()
 

@@ -105,6 +105,23 @@ window.sinorussiaPrintEdition = function (options) {
     done.links += 1;
   });
 
+  // 4b. Links to pages of the web edition that paper leaves out (a seed's reader page, the
+  // grading guide) print their web address, when the book has one.
+  if (options.siteUrl) {
+    var printed = options.printedDocs || [];
+    var here = options.pageUrl || location.href;
+    var root = new URL(options.servedRoot || "/", here).href;
+    article.querySelectorAll('a.reference.internal[href]:not([href^="#"])').forEach(function (a) {
+      if (a.closest("sup.evidence")) { return; }
+      var target = new URL(a.getAttribute("href"), here);
+      if (target.href.indexOf(root) !== 0) { return; }
+      var path = target.href.slice(root.length);
+      if (printed.indexOf(path.split("#")[0].replace(/\.html$/, "")) >= 0) { return; }
+      a.after(el("span", "print-address", " <" + options.siteUrl + path + ">"));
+      done.links += 1;
+    });
+  }
+
   // 5. Evidence markers -> numbered notes, in reading order (solutions are at the end by now).
   var notes = endSection("notes", "Notes");
   var list = el("ol", "print-notes");
