@@ -1,5 +1,6 @@
 # China and Russia: a Jupyter Book. Two commands do everything on a fresh machine:
 #   make book   -> installs what is missing, executes the notebooks, builds _build/html
+#   make pdf    -> the book, then its printed edition in _build/pdf (also copied into the site)
 #   make test   -> the same setup, then the whole test suite
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -11,7 +12,7 @@ JOBS ?= 2
 comma := ,
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book check hedges test serve notebooks pages lock lab student-pack handouts grade screenshots bench clean clean-all
+.PHONY: help setup book pdf check hedges test serve notebooks pages lock lab student-pack handouts grade screenshots bench clean clean-all
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -61,12 +62,14 @@ setup: $(STAMPS)/venv $(STAMPS)/npm ## install the pinned Python and npm depende
 # The execution cache keys on notebook content only: when the shared code or the data
 # change, every notebook's outputs may change, so the cache is dropped. Sphinx does not
 # notice changed templates or vendored assets either, so those drop the built pages.
-$(STAMPS)/inputs: $(wildcard sinorussia/*.py sinorussia_book/*.py) $(wildcard data/*.csv) data/datapackage.json | $(STAMPS)/venv
+# The printed edition's builder and script read the built HTML; they do not change it.
+PRINT_ONLY := sinorussia_book/pdf.py sinorussia_book/assets/print-edition.js
+$(STAMPS)/inputs: $(filter-out $(PRINT_ONLY),$(wildcard sinorussia/*.py sinorussia_book/*.py)) $(wildcard data/*.csv) data/datapackage.json | $(STAMPS)/venv
 	$(BIN)/python -m sinorussia.validation
 	rm -rf _build/.doctrees _build/html
 	touch $@
 
-$(STAMPS)/theme: $(wildcard _templates/*.html _templates/*/*.html sinorussia_book/assets/* sinorussia_book/assets/*/*) package-lock.json | $(STAMPS)/venv
+$(STAMPS)/theme: $(filter-out $(PRINT_ONLY),$(wildcard _templates/*.html _templates/*/*.html sinorussia_book/assets/* sinorussia_book/assets/*/*)) package-lock.json | $(STAMPS)/venv
 	rm -rf _build/.doctrees _build/html
 	touch $@
 
@@ -83,6 +86,10 @@ book: setup _build/student-pack.zip $(STAMPS)/inputs $(STAMPS)/theme ## build th
 	$(BIN)/python -m sinorussia_book.pages --check
 	$(BIN)/jupyter-book build . --path-output . --builder html -W -n --keep-going
 	@echo "Open _build/html/index.html"
+
+# Chromium prints each built page (print stylesheet, charts as SVG) offline; about 15 s.
+pdf: book $(STAMPS)/chromium ## the printed edition: _build/pdf/china-russia.pdf, one PDF per chapter (copied into _build/html/_static/pdf)
+	$(BIN)/python -m sinorussia_book.pdf
 
 lab: setup ## start JupyterLab (offline, on 127.0.0.1) in the book's folder
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
@@ -102,7 +109,7 @@ serve: book ## serve the built book on http://127.0.0.1:8000
 notebooks: setup ## re-execute every notebook in place so its stored outputs are fresh
 	for nb in chapters/*.ipynb appendix/*.ipynb exercises/*.ipynb; do (cd $$(dirname $$nb) && ../$(BIN)/jupyter execute --inplace $$(basename $$nb)); done
 
-test: setup $(STAMPS)/chromium $(STAMPS)/bwrap book ## run the whole test suite (notebooks executed once, data, build, browser, JupyterLab, student pack, sandboxed grading)
+test: setup $(STAMPS)/chromium $(STAMPS)/bwrap book pdf ## run the whole test suite (notebooks executed once, data, build, printed edition, browser, JupyterLab, student pack, sandboxed grading)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 # The writers' fast loop: data, prose, quotations carried by their markers, the package's units,

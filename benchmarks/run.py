@@ -6,13 +6,14 @@ Run with ``make bench`` (after ``make book``). It measures, on this machine, in 
 * a clean build (``make book`` with no cache and no ``_build/``) and its ratio to the floor;
 * a no-change rebuild and a one-chapter-edited rebuild;
 * the test suite, serial and with ``-n 2 --dist loadfile``, and ``make test`` as a whole;
+* the printed edition (``python -m sinorussia_book.pdf`` from the built book): build time, pages, size;
 * per page: HTML size, bytes of everything the page loads (as served, and gzip-compressed as a
   static host such as GitHub Pages sends them), number of requests, time until the last chart
   has drawn in headless Chromium, and the same bytes once a reader has operated every
   explorer control on the page.
 
-``--only pages`` measures the pages alone (about a minute) and prints their table and
-budgets without rewriting the recorded results.
+``--only pages`` measures the pages alone (about a minute), ``--only pdf`` the printed edition
+alone; both print their figures and budgets without rewriting the recorded results.
 
 Every figure is the median of several runs. Results go to ``benchmarks/results.md`` (with the
 machine and the date) and ``benchmarks/results.json``; each budget is printed PASS or FAIL.
@@ -57,7 +58,9 @@ BUDGETS = {
     "max_page_explorers_transfer_mb": ("heaviest page with its explorers operated, gzip", 0.7, "MB"),
     "max_page_explorers_raw_mb": ("heaviest page with its explorers operated, uncompressed", 2.0, "MB"),
     "max_chart_time_s": ("slowest page until its last chart is drawn", 1.5, "s"),
+    "pdf_build_s": ("printed edition (`make pdf` after `make book`: every page printed, assembled)", 60.0, "s"),
 }
+PDF_REPORT = ROOT / "_build" / "pdf" / "report.json"
 
 
 def timed(cmd: list[str], **kwargs) -> float:
@@ -128,6 +131,15 @@ def edit_rebuild(runs: int) -> list[float]:
         EDITED_CHAPTER.write_bytes(original)
         make_book()
     return times
+
+
+def pdf_build(runs: int) -> dict:
+    """Time the printed edition from the built book (``python -m sinorussia_book.pdf``, what
+    ``make pdf`` runs after ``make book``); its pages and sizes from ``_build/pdf/report.json``."""
+    times = [timed([PYTHON, "-m", "sinorussia_book.pdf"]) for _ in range(runs)]
+    report = json.loads(PDF_REPORT.read_text(encoding="utf-8"))
+    return {"seconds": times, "pages": report["book"]["pages"], "book_mb": report["book"]["bytes"] / MB,
+            "chapters": {name: {"pages": c["pages"], "mb": c["bytes"] / MB} for name, c in report["chapters"].items()}}
 
 
 def student_pack() -> dict:
@@ -273,6 +285,7 @@ def verdicts(r: dict) -> dict[str, dict]:
     measured = {**_build_measures(r), **(_page_measures(r["pages"]) if "pages" in r else {})}
     suite = r.get("test_suite_s", {})
     measured["make_test_s"] = statistics.median(suite["make_test"]) if suite.get("make_test") else None
+    measured["pdf_build_s"] = statistics.median(r["pdf"]["seconds"]) if r.get("pdf") else None
     out = {}
     for key, (label, limit, unit) in BUDGETS.items():
         value = measured.get(key)
@@ -325,6 +338,11 @@ def write_markdown(r: dict) -> str:
         samples = suite[key]
         if samples:
             lines.append(f"| {label} | {statistics.median(samples):.1f} | {', '.join(f'{s:.1f}' for s in samples)} |")
+    pdf = r.get("pdf")
+    if pdf:
+        lines.append(f"| Printed edition (`python -m sinorussia_book.pdf`: {pdf['pages']} pages, {pdf['book_mb']:.1f} MB, "
+                     f"and {len(pdf['chapters'])} chapter PDFs) | {statistics.median(pdf['seconds']):.1f} "
+                     f"| {', '.join(f'{s:.1f}' for s in pdf['seconds'])} |")
     pack, grade = r.get("student_pack"), r.get("grading")
     if pack:
         lines.append(f"| Student pack: install into a fresh venv (pip cache warm; zip {pack['zip_mb']:.2f} MB) "
@@ -370,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per build and page measurement (median taken)")
     parser.add_argument("--test-runs", type=int, default=1, help="runs of each test-suite variant (0 skips them)")
-    parser.add_argument("--only", choices=["pages"], help="measure only this part; print it, keep the recorded results")
+    parser.add_argument("--only", choices=["pages", "pdf"], help="measure only this part; print it, keep the recorded results")
     args = parser.parse_args(argv)
 
     results: dict = {"machine": machine(), "runs": args.runs, "test_runs": args.test_runs}
@@ -380,12 +398,13 @@ def main(argv: list[str] | None = None) -> int:
         ("no-change rebuilds", lambda: results.__setitem__("no_change_rebuild_s", [make_book() for _ in range(args.runs)])),
         ("one-chapter edits", lambda: results.__setitem__("edit_rebuild_s", edit_rebuild(args.runs))),
         ("pages in Chromium", lambda: results.__setitem__("pages", page_metrics(args.runs))),
+        ("printed edition", lambda: results.__setitem__("pdf", pdf_build(args.runs))),
         ("student pack", lambda: results.__setitem__("student_pack", student_pack())),
         ("grading 50 submissions", lambda: results.__setitem__("grading", grading())),
         ("test suite", lambda: results.__setitem__("test_suite_s", test_suite(args.test_runs))),
     ]
     if args.only:
-        steps = [step for step in steps if step[0] == "pages in Chromium"]
+        steps = [step for step in steps if step[0] == {"pages": "pages in Chromium", "pdf": "printed edition"}[args.only]]
     for name, step in steps:
         start = time.perf_counter()
         print(f"bench: {name} ...", flush=True)
@@ -393,7 +412,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {name} done in {time.perf_counter() - start:.0f} s", flush=True)
     results["verdicts"] = verdicts(results)
     if args.only:
-        print("\n".join(page_table(results["pages"])))
+        if "pages" in results:
+            print("\n".join(page_table(results["pages"])))
+        if "pdf" in results:
+            print(json.dumps(results["pdf"], indent=1))
         for item in results["verdicts"].values():
             if item["status"] != "SKIPPED":
                 print(f"{item['status']:7} {item['label']}: {_fmt(item['value'], ' ' + item['unit'], 2)} "
