@@ -22,7 +22,7 @@ CPU time and core dumps (the process count is then the submission's own: since L
 5.14 it is counted per user namespace, so another run, or any process of the same uid
 elsewhere on the machine, neither counts nor is counted). A watchdog thread samples the
 sandbox's own process tree five times a second and stops the submission when its
-resident memory plus what its in-memory file systems hold exceeds ``memory_total``, or
+memory (proportional set size, so shared pages count once) plus what its in-memory file systems hold exceeds ``memory_total``, or
 when they hold more than ``max_files`` files. The hard bound, should a burst slip
 between two samples, is ``memory`` per process times ``processes``, plus the tmpfs sizes.
 
@@ -222,7 +222,15 @@ def tree_of(pid: int) -> list[int]:
 
 
 def resident_bytes(pid: int) -> int:
-    """Resident memory of one process (0 if it is gone)."""
+    """Memory of one process, counting pages it shares with others in proportion (PSS,
+    from smaps_rollup; resident size where that is unavailable); 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
             return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
