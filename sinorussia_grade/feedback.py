@@ -11,10 +11,10 @@ student:
 
 - Canvas ("Upload Submissions" on the assignment page takes a zip of files named as in
   its "Download Submissions"): ``feedback/canvas_<set>/<lastfirst>[_late]_<user id>_<submission id>_feedback_<set>.html``
-  (and ``.md``), zipped as ``feedback/canvas_<set>_feedback.zip``;
+  (and ``.md``), zipped as ``feedback/canvas_<set>_feedback.zip`` (HTML) and ``…_feedback_markdown.zip``;
 - Moodle ("Upload multiple feedback files in a zip", with *Feedback files* enabled):
   ``feedback/moodle_<set>/<Full name>_<participant id>_assignsubmission_file_/feedback_<set>.html``
-  (and ``.md``), zipped as ``feedback/moodle_<set>_feedback.zip``;
+  (and ``.md``), zipped as ``feedback/moodle_<set>_feedback.zip`` (HTML) and ``…_feedback_markdown.zip``;
 - files whose student is unknown: ``feedback/unmatched_<set>/<file>.html``, to pass on by hand.
 """
 from __future__ import annotations
@@ -134,11 +134,11 @@ def write_all(rows: list[dict], details: list[list], questions: dict, folder: Pa
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             written.append(path)
-            zips.setdefault(sub, []).append((name, path))
-    for sub, members in zips.items():
+            zips.setdefault((sub, suffix), []).append((name, path))
+    for (sub, suffix), members in zips.items():
         if sub.startswith("unmatched_"):
             continue
-        target = folder / f"{sub}_feedback.zip"
+        target = folder / f"{sub}_feedback{'_markdown' if suffix == '.md' else ''}.zip"
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, path in sorted(members):
                 info = zipfile.ZipInfo(name, ZIP_DATE)

@@ -378,20 +378,33 @@ def run(inputs: Path, limits: Limits, argv: list[str]) -> RunResult:
     return run_result
 
 
-def _settle(seen: dict[int, str], seconds: float = 3.0) -> int:
-    """Wait for the sandbox's PID namespace to be torn down; kill (by pid) any of its
-    processes still alive after that. Returns how many had to be killed."""
+def _alive(pid: int, started: str) -> bool:
+    """Whether ``pid`` is still the remembered process and not already dying (zombie or dead)."""
+    if _start_time(pid) != started:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            state = handle.read().decode("ascii", "replace").rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X", "x")
+
+
+def _settle(seen: dict[int, str], seconds: float = 10.0) -> int:
+    """Wait for the sandbox's PID namespace to be torn down (a process that was killed may
+    take a moment to release its memory); kill (by pid) any of its processes still running
+    after that. Returns how many had to be killed."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and any(_start_time(p) == s for p, s in seen.items()):
+    while time.monotonic() < deadline and any(_alive(p, s) for p, s in seen.items()):
         time.sleep(0.05)
-    left = {p: s for p, s in seen.items() if _start_time(p) == s}
     killed = 0
-    for pid in left:
-        try:
-            os.kill(pid, signal.SIGKILL)
-            killed += 1
-        except (ProcessLookupError, PermissionError):
-            pass
+    for pid, started in seen.items():
+        if _alive(pid, started):
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except (ProcessLookupError, PermissionError):
+                pass
     return killed
 
 
