@@ -758,7 +758,7 @@ def test_a_run_that_cannot_finish_leaves_no_current_looking_outputs(tmp_path, mo
     with pytest.raises(OSError):
         gradebook.grade_folder(tmp_path / "download", out, LIMITS, check_sandbox=False)
     left = sorted(p.name for p in out.parent.iterdir())
-    assert left == [gradebook.INCOMPLETE, gradebook.LOCK], left
+    assert left == sorted([gradebook.INCOMPLETE, gradebook.LOCK]), left
 
 
 def test_a_machine_without_user_namespaces_stops_with_one_sentence(tmp_path):
@@ -780,7 +780,7 @@ def test_a_machine_without_user_namespaces_stops_with_one_sentence(tmp_path):
         shutil.rmtree(folder, ignore_errors=True)
     err = done.stderr.decode("utf-8", "replace").strip()
     assert done.returncode == 3, err
-    assert len(err.splitlines()) == 1 and "user namespaces" in err and "enable" in err, err
+    assert len(err.splitlines()) == 1 and "user namespaces" in err and "sysctl" in err, err
 
 
 def test_platform_and_python_claims():
@@ -804,7 +804,8 @@ def test_platform_and_python_claims():
             assert not below, f"requires-python {spec} admits {below} but {name}=={pins[name]} needs {needs}"
     assert not spec.contains("3.11.2"), "Debian 12's python3 cannot install the lock"
     makefile = (ROOT / "Makefile").read_text()
-    rule = re.search(r"^grade:.*?(?=^\S)", makefile, re.M | re.S).group(0)
+    rule = re.search(r"^grade:.*?(?=^\S|\Z)", makefile, re.M | re.S).group(0)
     assert "sudo" not in rule and not re.search(r"^grade:[^#\n]*\bhandouts\b", rule, re.M), rule
     guide = (ROOT / "instructors" / "grading.md").read_text()
-    assert "macOS" not in guide.replace("not macOS", "") and "Linux" in guide
+    assert "Linux" in guide and not re.search(r"Linux or macOS|macOS or Linux|on a laptop", guide)
+    assert "sudo" not in guide.split("## The two commands")[1].split("## What the sandbox")[0], "grading needs no sudo"
