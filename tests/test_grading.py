@@ -260,14 +260,15 @@ for path in ('/scratch/.answers.json', '/scratch/answers.json'):
 raise RuntimeError('read-only answers with lone surrogates \\udcff')
 """,
     "huge_int": """
-import pandas as pd
-per_decade = pd.Series([10 ** 400], index=[1990], dtype=object)
+per_decade = (events['date'].dt.year // 10 * 10).value_counts().sort_index().astype(object)
+per_decade.iloc[0] = 10 ** 400  # the right decades, one count too large to compare with a float
 """,
     "oversized": """
 chart = 'x' * (25 * 1024 * 1024)
 """,
     # --- limits (issue 28): the measurements come back as the student's own q4 answer ---
     "fill_tmpfs": """
+import os
 def fill(folder, limit_mb=1024):
     written = 0
     try:
@@ -278,7 +279,12 @@ def fill(folder, limit_mb=1024):
     except OSError:
         pass
     return written
+import shutil
 chart = [fill('/tmp'), fill('/scratch'), fill('/dev/shm')]
+for folder in ('/scratch', '/tmp'):  # leave room for the answers (a full /scratch loses them: the student's own loss)
+    for name in os.listdir(folder):
+        if name.startswith('fill'):
+            os.unlink(os.path.join(folder, name))
 raise RuntimeError('filled the in-memory file systems')
 """,
     "many_files": """
@@ -307,7 +313,7 @@ NOTE = {"fork_bomb": "stopped after", "sleep_forever": "stopped after", "os_exit
         "fill_tmpfs": "a cell raised RuntimeError", "many_files": "created more than 2000 files",
         "memory_spread": "used more than 1024 MB", "write_outside": "AssertionError",
         "modify_other": "AssertionError", "plant_pth": "PermissionError", "monkeypatch": "",
-        "always_equal": "q2_events_per_decade: answer not gradable", "edit_tests": "RuntimeError",
+        "always_equal": "q2_events_per_decade: not gradable", "edit_tests": "RuntimeError",
         "detached": "RuntimeError"}
 
 
@@ -374,7 +380,7 @@ def build_download(folder: Path) -> dict[str, tuple]:
     # malformed notebooks: a row each, with the reason (one named like a spreadsheet formula)
     listed = copy.deepcopy(correct)
     listed["metadata"] = ["not", "a", "mapping"]
-    for name, content, note in (("=cmd|' /C calc'!A0_1030_5030_history.ipynb", listed, "metadata is not a mapping"),
+    for name, content, note in (("=cmd|'calc'!A0_1030_5030_history.ipynb", listed, "metadata is not a mapping"),
                                 ("nbfuture_1031_5031_history.ipynb", {"nbformat": 99, "cells": []}, "unsupported nbformat"),
                                 ("notutf_1032_5032_history.ipynb", b'{"cells": ["\xff\xfe"]}', "not UTF-8"),
                                 ("jsonlist_1033_5033_history.ipynb", [1, 2], "not a notebook"),
@@ -623,7 +629,9 @@ def test_identity_comes_from_the_lms_layout(graded):
     moodle = list(csv.DictReader((graded["out"].parent / "moodle_history.csv").open(encoding="utf-8")))
     assert {r["Identifier"]: r["Grade"] for r in moodle} == {
         "Participant 301": "10.0", "Participant 302": "0.0", "Participant 401": "0.0", "Participant 402": "10.0"}
-    assert not list(graded["out"].parent.glob("*energy*")), "another problem set is never exported under these ids"
+    exported = [p.name for p in graded["out"].parent.glob("*_energy*.csv") if not p.name.startswith("report_")]
+    assert not exported, "another problem set is never exported under this assignment's ids"
+    assert "energy.ipynb" in (graded["out"].parent / "report_energy.csv").read_text(encoding="utf-8"), "but it is reported"
 
 
 def test_csv_cells_are_neutralised_and_encodable(graded):
@@ -635,7 +643,7 @@ def test_csv_cells_are_neutralised_and_encodable(graded):
             for cell in row:
                 assert not cell.startswith(("=", "+", "-", "@")), (path.name, cell)
     book = graded["out"].read_text(encoding="utf-8")
-    assert "'=cmd|' /C calc'!A0" in book
+    assert "'=cmd|'calc'!A0" in book
     assert "stale,from" not in (graded["out"].parent / "canvas_history.csv").read_text(encoding="utf-8")
 
 
