@@ -388,7 +388,7 @@ def grade_folder(folder: Path, out: Path, limits: sandbox.Limits | None = None, 
             journal_file.unlink()
         done = read_journal(journal_file)
         journal = Journal(journal_file)
-        workdir = Path(tempfile.mkdtemp(prefix="sinorussia-grade-"))
+        workdir = Path(tempfile.mkdtemp(prefix="sinorussia-grade-run-"))
         os.chmod(workdir, 0o711)
 
         def work(sub: Submission) -> None:

@@ -9,7 +9,7 @@ The same sandbox works for an ordinary user and for root (Linux only):
   the code a user namespace of its own. (Root's own processes are exempt from the process
   limit, so the code must not keep root's uid, even a mapped one.)
 
-Either way the code runs as uid 60001 inside a user namespace that cannot create further
+Either way the code runs as uid 60100 inside a user namespace that cannot create further
 namespaces (``--disable-userns``), with a fresh root: read-only binds of ``/usr``, the
 Python environment and its base interpreter, the book's ``sinorussia`` package, ``data/``
 and ``seeds/``, the runner alone and this submission's inputs (``/grader``); size-limited
@@ -22,8 +22,10 @@ CPU time and core dumps (the process count is then the submission's own: since L
 5.14 it is counted per user namespace, so another run, or any process of the same uid
 elsewhere on the machine, neither counts nor is counted). A watchdog thread samples the
 sandbox's own process tree five times a second and stops the submission when its
-memory (proportional set size, so shared pages count once) plus what its in-memory file systems hold exceeds ``memory_total``, or
-when they hold more than ``max_files`` files. The hard bound, should a burst slip
+memory (proportional set size, so shared pages count once) plus what its in-memory file
+systems hold exceeds ``memory_total``, or when they hold more than ``max_files`` files.
+(cgroup v2 memory limits would be exact, but an ordinary user rarely has a delegated
+cgroup; this works for every user.) The hard bound, should a burst slip
 between two samples, is ``memory`` per process times ``processes``, plus the tmpfs sizes.
 
 Stopping touches only what this sandbox started: SIGKILL to the bwrap process (its own
@@ -51,7 +53,7 @@ ROOT, DATA_DIR, SEEDS_DIR = project_root(), data_dir(), seeds_dir()
 RUNNER = Path(__file__).with_name("runner.py")
 VENV = Path(sys.prefix)
 BASE_PYTHON = Path(os.path.realpath(sys.executable)).parent.parent
-SANDBOX_UID = 60001
+SANDBOX_UID = 60100  # any unprivileged uid; the grader never looks for processes by uid
 
 MB = 1024**2
 MEMORY_BYTES = 2 * 1024**3

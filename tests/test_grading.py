@@ -573,8 +573,7 @@ def graded(tmp_path_factory):
            "book_hash": book_hash, "book_hash_later": hashlib.sha256(out.read_bytes()).hexdigest(),
            "survivors": survivors, "seconds": seconds, "foreign_alive": foreign_alive, "second": second,
            "user": results, "user_created": user.created, "small": small,
-           "tmp_left": [n for n in os.listdir(tempfile.gettempdir()) if n.startswith("sinorussia-grade-")
-                        and not n.startswith("sinorussia-grade-test-")]}
+           "tmp_left": [n for n in os.listdir(tempfile.gettempdir()) if n.startswith("sinorussia-grade-run-")]}
     shutil.rmtree(shared, ignore_errors=True)
 
 
