@@ -41,8 +41,9 @@ def __sinorussia_extract(__names, __probes, __path, __MAX):
         _np_int = (_np.int8, _np.int16, _np.int32, _np.int64, _np.uint8, _np.uint16, _np.uint32, _np.uint64)
         _np_float = (_np.float16, _np.float32, _np.float64)
         _np_bool = (_np.bool_,)
+        _np_str, _np_array = (_np.str_,), (_np.ndarray,)
     except Exception:
-        _np = None; _np_int = _np_float = _np_bool = ()
+        _np = None; _np_int = _np_float = _np_bool = _np_str = _np_array = ()
     try:
         import pandas as _pd
     except Exception:
@@ -69,6 +70,14 @@ def __sinorussia_extract(__names, __probes, __path, __MAX):
             return conv(_float(x), depth)
         if t in _np_bool:
             return _bool(x)
+        if t in _np_str:
+            return _str(x)
+        if t in _np_array:
+            return [conv(v, depth + 1) for v in x.tolist()]
+        if _pd is not None and (x is _pd.NA or x is _pd.NaT):
+            return None
+        if _pd is not None and t is _pd.Index:
+            return [conv(v, depth + 1) for v in x.tolist()]
         if t is _list or t is _b.tuple:
             return [conv(v, depth + 1) for v in x]
         if t is _dict:
@@ -83,19 +92,21 @@ def __sinorussia_extract(__names, __probes, __path, __MAX):
                                "records": [[conv(v, depth + 1) for v in row] for row in x.astype(object).values.tolist()]}}
         if t in _charts:
             return {"$chart": _json.loads(_json.dumps(x.to_dict()))}
-        if t is _b.type(conv) and __probes.get(getattr(x, "__name__", "")) is not None:
+        if t is _b.type(conv) and __probes.get(_current[0]) is not None:
             calls = []
-            for args in __probes[x.__name__]:
+            for args in __probes[_current[0]]:
                 try:
                     calls.append([args, conv(x(*args), depth + 1)])
                 except Exception as e:
-                    calls.append([args, {"$raises": _type(e).__name__}])
+                    calls.append([args, {"$raises": [c.__name__ for c in _type(e).__mro__]}])
             return {"$function": calls}
         raise TypeError("an answer of type %s cannot be graded" % t.__name__)
 
     out = {}
     g = globals()
+    _current = [None]  # the variable being exported: a function is probed under the asked name, whatever its own
     for name in __names:
+        _current[0] = name
         if name not in g:
             out[name] = {"$missing": "not defined"}
             continue
@@ -131,8 +142,32 @@ def load_notebook(path: str):
     return notebook
 
 
-def quiet_client(notebook, errors: list):
-    """An nbclient that keeps no outputs (bounded memory) but records the names of errors."""
+def pack_layout(notebook_path: str) -> str | None:
+    """A working folder laid out like the student pack (``problem-sets/`` beside ``data/`` and
+    ``seeds/``), in the sandbox's private /tmp, so that a relative path that works in the pack,
+    ``pd.read_csv('../data/events.csv')``, works here too. None when the data folder is unknown.
+    (From the assess branch, e03065a.)"""
+    import os
+    import shutil
+    import tempfile
+
+    data = os.environ.get("SINORUSSIA_DATA")
+    if not data or not os.path.isdir(data):
+        return None
+    root = tempfile.mkdtemp(prefix="pack-")
+    os.symlink(data, os.path.join(root, "data"))
+    seeds = os.path.join(os.path.dirname(os.path.abspath(data)), "seeds")
+    if os.path.isdir(seeds):
+        os.symlink(seeds, os.path.join(root, "seeds"))
+    work = os.path.join(root, "problem-sets")
+    os.mkdir(work)
+    shutil.copyfile(notebook_path, os.path.join(work, os.path.basename(notebook_path)))
+    return work
+
+
+def quiet_client(notebook, errors: list, cwd: str | None = None):
+    """An nbclient that keeps no outputs (bounded memory) but records the names of errors; the
+    kernel starts in ``cwd`` (the pack-like folder) when given."""
     from nbclient import NotebookClient
 
     class QuietClient(NotebookClient):
@@ -143,8 +178,9 @@ def quiet_client(notebook, errors: list):
                                "evalue": str(content.get("evalue", ""))[:200]})
             return None
 
+    resources = {"metadata": {"path": cwd}} if cwd else {}
     return QuietClient(notebook, kernel_name="python3", timeout=None, allow_errors=True,
-                       startup_timeout=60, record_timing=False)
+                       startup_timeout=60, record_timing=False, resources=resources)
 
 
 def _read_answers(path: str) -> object:
@@ -176,7 +212,7 @@ def main(spec_path: str, result_fd: int) -> int:
                 .replace("__PATH__", repr(spec["answers"])).replace("__MAXCHARS__", repr(MAX_ANSWER_CHARS)))
         notebook.cells.append(nbformat.v4.new_code_cell(code))
         report["stage"] = "execute"
-        quiet_client(notebook, report["errors"]).execute()
+        quiet_client(notebook, report["errors"], pack_layout(spec["notebook"])).execute()
         report["stage"] = "done"
     except Exception as exc:  # the report says how far it got; the grader decides
         report["failure"] = f"{type(exc).__name__}: {str(exc)[:300]}"
