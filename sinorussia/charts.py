@@ -631,3 +631,41 @@ def positions_chart(positions: pd.DataFrame):
         )
 
     return responsive(build)
+
+
+def class_scores_chart(scores: pd.DataFrame, maximum: float, problem_set: str):
+    """Instructors' class report: how many students earned each auto-graded score
+    (``scores`` has one row per graded submission, column ``score``)."""
+    counts = scores.groupby("score").size().rename("students").reset_index()
+    bars = alt.Chart(counts).mark_bar(color=PALETTE[0]).encode(
+        x=alt.X("score:Q", title=f"Auto-graded score (of {maximum:g})", scale=alt.Scale(domain=[0, maximum]),
+                bin=alt.Bin(step=1, extent=[0, maximum + 1])),
+        y=alt.Y("sum(students):Q", title="Students", axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("score:Q", title="Score"), alt.Tooltip("sum(students):Q", title="Students")])
+    return _report_style(bars.properties(width=WIDE_MAX - 120, height=220),
+                         f"Scores on the {problem_set} problem set",
+                         f"Bar chart: number of students for each auto-graded score on the {problem_set} problem set.")
+
+
+def class_share_correct_chart(shares: pd.DataFrame, problem_set: str):
+    """Instructors' class report: share of graded students who got each question (and part)
+    right (``shares`` has columns ``item`` and ``share``, 0-1, in display order)."""
+    bars = alt.Chart(shares).mark_bar(color=PALETTE[2]).encode(
+        y=alt.Y("item:N", title=None, sort=list(shares["item"])),
+        x=alt.X("share:Q", title="Share of graded students right", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("item:N", title="Question"), alt.Tooltip("share:Q", title="Share right", format=".0%")])
+    return _report_style(bars.properties(width=WIDE_MAX - 260, height=max(60, 22 * len(shares))),
+                         f"Share right per question: {problem_set}",
+                         f"Bar chart: share of graded students who got each question and part of the {problem_set} "
+                         "problem set right.")
+
+
+def _report_style(chart, title: str, description: str):
+    """The book's chart style (fonts, ink, no view border) for an instructor report chart."""
+    dark = alt.param(name="dark", value=False)
+    return (chart.properties(title=alt.Title(title, anchor="start"), description=description).add_params(dark)
+            .configure(background="white", font="sans-serif").configure_view(stroke=None)
+            .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=280, labelColor=ink("text"),
+                            titleColor=ink("text"), domainColor=ink("rule"), tickColor=ink("rule"), gridColor=ink("grid"))
+            .configure_title(fontSize=16, color=ink("text")))

@@ -14,7 +14,13 @@
   feedback comment says how many points the hand-marked questions still add;
   ``Marked by hand (max)`` is an extra column Moodle ignores.
 
-Only submissions whose student is known for that LMS appear in its file.
+Only submissions whose student is known for that LMS appear in its file, and only those
+of the problem set the download is for.
+
+Every cell is made safe for spreadsheets and for UTF-8 (:func:`safe_cell`): text that
+begins with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) gets a leading
+apostrophe, so no spreadsheet runs it as a formula, and characters that cannot be
+written as UTF-8 (lone surrogates) appear as backslash escapes.
 """
 from __future__ import annotations
 
@@ -30,15 +36,34 @@ MOODLE_COLUMNS = ["Identifier", "Full name", "Email address", "Status", "Grade",
                   "Feedback comments", "Marked by hand (max)"]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """Text that can be written as UTF-8 (lone surrogates become ``\\udcxx`` escapes)."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def safe_cell(value) -> object:
+    """A CSV cell that no spreadsheet runs as a formula and that encodes as UTF-8.
+    Numbers stay numbers (a negative number is data, not a formula)."""
+    if type(value) in (int, float) or value is None:
+        return value
+    text = safe_text(str(value))
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def write_csv_atomically(path: Path, columns: list[str], rows: list[dict]) -> None:
-    """Write a UTF-8 CSV through a temporary file and ``os.replace`` (never half-written)."""
+    """Write a UTF-8 CSV through a temporary file and ``os.replace`` (never half-written);
+    every cell goes through :func:`safe_cell`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns, restval="", extrasaction="ignore")
+            writer = csv.DictWriter(handle, fieldnames=[safe_cell(c) for c in columns], restval="",
+                                    extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({safe_cell(k): safe_cell(v) for k, v in row.items() if k in columns} for row in rows)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -47,6 +72,8 @@ def write_csv_atomically(path: Path, columns: list[str], rows: list[dict]) -> No
 
 
 def _graded(rows: list[dict], problem_set: str, lms: str) -> list[dict]:
+    """Graded rows of one set and LMS whose student is known (one per student: the gradebook
+    already marked every other file of a submission ``duplicate``)."""
     return [r for r in rows if r.get("problem_set") == problem_set and r.get("lms") == lms
             and r.get("student_id") and r.get("status") == "graded"]
 

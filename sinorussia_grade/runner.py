@@ -4,16 +4,18 @@ This file is bind-mounted read-only into the sandbox on its own (the rest of the
 ``sinorussia_grade`` package, which knows the expected answers, is not visible there). It
 imports nothing from the project. Usage inside the sandbox::
 
-    python -I runner.py SPEC.json
+    python -I runner.py SPEC.json RESULT_FD
 
-SPEC.json (written by the grader) names the notebook, the output files and, for each
-answer variable, how to export it. The runner:
+SPEC.json (written by the grader, read-only at /grader/in) names the notebook and, for
+each answer variable, how to export it. The runner:
 
-1. reads the notebook with nbformat, upgrading nbformat 3 to 4, and replaces any
+1. copies the notebook into /scratch (an in-memory file system) and reads it with nbformat, upgrading nbformat 3 to 4, and replaces any
    kernelspec with the course kernel ``python3``;
 2. executes it with nbclient (errors allowed, outputs not kept except error names);
 3. appends an extraction cell, executed in the same kernel, that converts each answer
-   variable to plain JSON data with exact type checks and writes ``answers.json``.
+   variable to plain JSON data with exact type checks and writes ``answers.json``
+   (an answer larger than :data:`MAX_ANSWER_CHARS` is refused on its own; the others stay);
+4. writes one line of JSON, ``{"report": …, "answers": …}``, to the result pipe RESULT_FD.
 
 Nothing here is trusted by the grader: the student's code runs in the same kernel and can
 tamper with the extraction, so the grader re-validates whatever JSON comes out and
@@ -25,9 +27,10 @@ import json
 import sys
 
 MAX_ERRORS = 50
+MAX_ANSWER_CHARS = 4 * 1024 * 1024
 
 EXTRACT = r'''
-def __sinorussia_extract(__names, __probes, __path):
+def __sinorussia_extract(__names, __probes, __path, __MAX):
     import builtins as _b, json as _json, math as _math
     _type = (0).__class__.__class__  # the real `type`, even if builtins.type was replaced
     _str, _repr = _b.str, _b.repr
@@ -108,13 +111,17 @@ def __sinorussia_extract(__names, __probes, __path):
             out[name] = {"$missing": "not defined"}
             continue
         try:
-            out[name] = conv(g[name])
+            text = _json.dumps(conv(g[name]))
+            if len(text) > __MAX:
+                out[name] = {"$rejected": "answer too large to grade (over %d MB as data)" % (__MAX >> 20)}
+            else:
+                out[name] = _json.loads(text)
         except BaseException as e:
             out[name] = {"$rejected": "%s: %s" % (_type(e).__name__, _str(e)[:200])}
-    with _b.open(__path, "w", encoding="utf-8") as f:
+    with _b.open(__path, "w", encoding="utf-8", errors="backslashreplace") as f:
         f.write(_json.dumps(out))
 
-__sinorussia_extract(__NAMES__, __PROBES__, __PATH__)
+__sinorussia_extract(__NAMES__, __PROBES__, __PATH__, __MAXCHARS__)
 '''
 
 
@@ -138,7 +145,8 @@ def load_notebook(path: str):
 def pack_layout(notebook_path: str) -> str | None:
     """A working folder laid out like the student pack (``problem-sets/`` beside ``data/`` and
     ``seeds/``), in the sandbox's private /tmp, so that a relative path that works in the pack,
-    ``pd.read_csv('../data/events.csv')``, works here too. None when the data folder is unknown."""
+    ``pd.read_csv('../data/events.csv')``, works here too. None when the data folder is unknown.
+    (From the assess branch, e03065a.)"""
     import os
     import shutil
     import tempfile
@@ -175,27 +183,46 @@ def quiet_client(notebook, errors: list, cwd: str | None = None):
                        startup_timeout=60, record_timing=False, resources=resources)
 
 
-def main(spec_path: str) -> int:
-    """Execute the notebook named in the spec and export its answers; return an exit code."""
+def _read_answers(path: str) -> object:
+    """The answers the extraction cell wrote (whatever the student's code left there), as JSON data."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(64 * 1024 * 1024)
+        return json.loads(raw.decode("utf-8", "backslashreplace"))
+    except (OSError, ValueError, RecursionError) as exc:
+        return {"$unreadable": f"{type(exc).__name__}"}
+
+
+def main(spec_path: str, result_fd: int) -> int:
+    """Execute the notebook named in the spec and send its answers down the result pipe."""
+    import os
+    import shutil
+
     import nbformat
 
+    os.set_inheritable(result_fd, False)  # the kernel does not get the pipe
     with open(spec_path, encoding="utf-8") as handle:
         spec = json.load(handle)
     report = {"errors": [], "stage": "read"}
+    answers: object = {}
     try:
+        shutil.copyfile(spec["input"], spec["notebook"])
         notebook = load_notebook(spec["notebook"])
         code = (EXTRACT.replace("__NAMES__", repr(spec["names"])).replace("__PROBES__", repr(spec["probes"]))
-                .replace("__PATH__", repr(spec["answers"])))
+                .replace("__PATH__", repr(spec["answers"])).replace("__MAXCHARS__", repr(MAX_ANSWER_CHARS)))
         notebook.cells.append(nbformat.v4.new_code_cell(code))
         report["stage"] = "execute"
         quiet_client(notebook, report["errors"], pack_layout(spec["notebook"])).execute()
         report["stage"] = "done"
     except Exception as exc:  # the report says how far it got; the grader decides
         report["failure"] = f"{type(exc).__name__}: {str(exc)[:300]}"
-    with open(spec["report"], "w", encoding="utf-8") as handle:
-        json.dump(report, handle)
+    if os.path.exists(spec["answers"]):
+        answers = _read_answers(spec["answers"])
+    line = json.dumps({"report": report, "answers": answers}, ensure_ascii=True) + "\n"
+    with os.fdopen(result_fd, "w", encoding="ascii") as pipe:
+        pipe.write(line)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1]))
+    raise SystemExit(main(sys.argv[1], int(sys.argv[2])))
