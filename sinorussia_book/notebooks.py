@@ -167,9 +167,15 @@ def evidence_markdown(text: str, ctx: Context, docname: str) -> str:
     """``{evidence}`E12,F05``` as ``[E12, F05]``: links to the passages in the copy's reader
     notebooks, each showing ``“quote” — Source`` on hover (from :func:`evidence.resolve`)."""
     resolved = evidence.resolve(evidence.split_ids(text), ctx.data_dir, root="../" * docname.count("/"))
-    items = [f"[{{abbr}}`{evidence.shown_label(ref)} ({_abbr_text(tip)} \u2014 {_abbr_text(source)})`]"
+    items = [f"[{{abbr}}`{_marker_label(ref, source)} ({_abbr_text(tip)} \u2014 {_abbr_text(source)})`]"
              f"({_reader_link(url, ctx, docname)})" for ref, url, tip, source in resolved]
     return "\\[" + ", ".join(items) + "\\]"
+
+
+def _marker_label(ref: str, source: str) -> str:
+    """The marker's text: :func:`evidence.shown_label`, except that a marker for a whole seed
+    shows the seed's short name, not its hashed file name."""
+    return _abbr_text(source) if ref.endswith(".txt") else evidence.shown_label(ref)
 
 
 def cite_markdown(text: str, ctx: Context, docname: str) -> str:

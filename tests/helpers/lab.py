@@ -1,4 +1,5 @@
-"""JupyterLab as a student meets it: started with `make lab` (127.0.0.1, a token) and driven
+"""JupyterLab as a student meets it: started with `make lab` (127.0.0.1, a token; the chapters
+rendered into _build/lab as the book reads them) and driven
 in Chromium through Playwright, with every request to another host blocked and counted.
 
 Used by ``tests/test_lab.py`` and by ``python tests/helpers/lab.py screenshot CHAPTER`` (a
@@ -58,10 +59,10 @@ def jupyterlab(root: Path = ROOT, timeout: float = 60) -> Iterator[str]:
         log.close()
 
 
-def open_notebook(browser, lab: str, notebook: str, width: int = 1280):
+def open_notebook(browser, lab: str, notebook: str, width: int = 1280, context=None):
     """A page showing ``notebook`` (path from the root) in JupyterLab; returns (page, foreign requests)."""
     base, token = lab.split("|")
-    context = browser.new_context(viewport={"width": width, "height": 900})
+    context = context or browser.new_context(viewport={"width": width, "height": 900})
     foreign: list[str] = []
 
     def route(r):
@@ -77,6 +78,104 @@ def open_notebook(browser, lab: str, notebook: str, width: int = 1280):
     page.goto(f"{base}/lab/tree/{notebook}?token={token}&reset", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     return page, foreign
+
+
+def wait_rendered(page, timeout_ms: int = 60_000) -> None:
+    """Wait until every Markdown cell has rendered its MyST and every chart has drawn."""
+    page.wait_for_function("""() => {
+        const md = [...document.querySelectorAll('.jp-MarkdownCell')];
+        return md.length > 0 && md.every(c => c.querySelector('.myst') || c.querySelector('.jp-RenderedMarkdown'))
+            && [...document.querySelectorAll('.jp-OutputArea-output .vega-embed')].every(v => v.querySelector('.marks'));
+    }""", timeout=timeout_ms)
+    page.wait_for_timeout(1000)
+
+
+#: What the student sees of a notebook's prose and charts, read in the page (see ``tests/test_lab.py``).
+STATE_JS = """() => {
+  const prose = [...document.querySelectorAll('.jp-MarkdownCell .myst')];
+  const text = prose.map(e => e.innerText).join('\\n');
+  const unlinked = prose.map(e => { const c = e.cloneNode(true); c.querySelectorAll('a').forEach(a => a.replaceWith(' ')); return c.textContent; }).join('\\n');
+  const links = [...document.querySelectorAll('.jp-MarkdownCell .myst a abbr')]
+      .map(a => ({shown: a.innerText.trim(), tip: a.getAttribute('aria-label') || '', href: a.closest('a').getAttribute('href') || ''}));
+  const solutions = [...document.querySelectorAll('.jp-MarkdownCell .myst details')];
+  return {
+    text,
+    all_text: prose.map(e => e.textContent).join('\\n'),
+    unlinked,
+    links,
+    solutions: solutions.length,
+    open_solutions: solutions.filter(d => d.open).length,
+    visible_solution_text: solutions.filter(d => d.getBoundingClientRect().height >
+        d.querySelector('summary').getBoundingClientRect().height + 8).length,
+    exercise_titles: [...document.querySelectorAll('.jp-MarkdownCell .myst aside.myst-exercise .myst-exercise-title')]
+        .map(t => t.innerText.trim()),
+    charts: document.querySelectorAll('.jp-OutputArea-output .vega-embed .marks').length,
+    images: document.querySelectorAll('.jp-OutputArea-output img').length,
+  };
+}"""
+
+
+def notebook_state(page) -> dict:
+    """The prose, its links with a hover text (markers, citations, terms), solutions, exercise
+    titles and charts a student sees (:data:`STATE_JS`)."""
+    return page.evaluate(STATE_JS)
+
+
+def chart_controls_change_charts(page) -> list[tuple[int, str, bool]]:
+    """For every chart with a bound control (drop-down, slider, radio button): set the control
+    to another value and report ``(chart index, control kind, whether the drawing changed)``."""
+    results = []
+    charts = page.locator(".jp-OutputArea-output .vega-embed")
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        before = _drawing(chart)
+        if chart.locator(".vega-bindings select").count():
+            select = chart.locator(".vega-bindings select").first
+            options = select.locator("option").all()
+            select.select_option(index=len(options) - 1)
+            kind = "drop-down"
+        elif chart.locator(".vega-bindings input[type=range]").count():
+            slider = chart.locator(".vega-bindings input[type=range]").first
+            slider.evaluate("e => { e.value = e.max; e.dispatchEvent(new Event('input', {bubbles: true})); }")
+            kind = "slider"
+        elif chart.locator(".vega-bindings input[type=radio]").count():
+            chart.locator(".vega-bindings input[type=radio]").last.check()
+            kind = "radio"
+        else:
+            continue
+        page.wait_for_timeout(500)
+        results.append((i, kind, _drawing(chart) != before))
+    return results
+
+
+def _drawing(chart) -> str:
+    """What a Vega chart shows: its canvas's pixels (JupyterLab draws Vega on a canvas) or its SVG."""
+    return chart.locator(".marks").first.evaluate(
+        "m => m.tagName === 'CANVAS' ? m.toDataURL() : m.innerHTML")
+
+
+def chart_tooltip(page) -> str | None:
+    """Move the mouse over each chart in turn (a grid of points) until Vega's tooltip shows;
+    return its text ('' if no chart shows one, ``None`` if every chart is too tall to scan:
+    a 16 x 16 grid misses the small dots of a long timeline)."""
+    charts = page.locator(".jp-OutputArea-output .vega-embed")
+    scanned = False
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        box = chart.locator(".marks").first.bounding_box()
+        if not box or box["height"] > 500:
+            continue
+        scanned = True
+        for y in range(1, 16):
+            for x in range(1, 16):
+                page.mouse.move(box["x"] + box["width"] * x / 16, box["y"] + box["height"] * y / 16, steps=3)
+                tip = page.evaluate("() => { const t = document.querySelector('#vg-tooltip-element');"
+                                    " return t && t.classList.contains('visible') ? t.innerText : ''; }")
+                if tip:
+                    return tip
+    return "" if scanned else None
 
 
 def run_all_cells(page, timeout_s: float = 120) -> None:
