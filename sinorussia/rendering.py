@@ -72,11 +72,15 @@ def jupyterlab_vega(spec: dict) -> dict:
 
     vl-convert compiles Vega-Lite 6 to a Vega 6 spec; the language is the one Vega 5 runs
     (Vega 6 changed packaging, not the spec), so the ``$schema`` is given as v5, the
-    version of the Vega in JupyterLab, which would otherwise warn of a mismatch."""
+    version of the Vega in JupyterLab, which would otherwise warn of a mismatch. The
+    ``usermeta.embedOptions`` tell JupyterLab's vega-embed to draw SVG without the action menu."""
     import vl_convert
 
     vega = vl_convert.vegalite_to_vega(_fixed_width(spec), vl_version=_vegalite_version(spec))
     vega["$schema"] = "https://vega.github.io/schema/vega/v5.json"
+    # read by vega-embed in JupyterLab: SVG (marks are elements a screen reader and a test can
+    # reach), no export menu (it would offer to open the chart in the online editor)
+    vega["usermeta"] = {"embedOptions": {"renderer": "svg", "actions": False}}
     return vega
 
 

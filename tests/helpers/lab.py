@@ -121,9 +121,35 @@ def notebook_state(page) -> dict:
     return page.evaluate(STATE_JS)
 
 
+TOOLTIP_JS = ("() => { const t = document.querySelector('#vg-tooltip-element');"
+              " return t && t.classList.contains('visible') ? t.innerText : ''; }")
+
+
+MARKS = "g.mark-symbol > path, g.mark-rect > path, g.mark-arc > path"
+
+
+def find_mark(page, chart) -> tuple[float, float, str] | None:
+    """A mark of ``chart`` (drawn as SVG) under which Vega shows a tooltip: ``(x, y, tooltip
+    text)`` of the first such mark among the first 30, or ``None``."""
+    chart.scroll_into_view_if_needed()
+    marks = chart.locator(MARKS)
+    for k in range(min(marks.count(), 30)):
+        box = marks.nth(k).bounding_box()
+        if not box or box["width"] < 2 or box["height"] < 2:
+            continue
+        point = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.move(point[0] - 3, point[1] - 3)
+        page.mouse.move(*point, steps=3)
+        tip = page.evaluate(TOOLTIP_JS)
+        if tip:
+            return (*point, tip)
+    return None
+
+
 def chart_controls_change_charts(page) -> list[tuple[int, str, bool]]:
-    """For every chart with a bound control (drop-down, slider, radio button): set the control
-    to another value and report ``(chart index, control kind, whether the drawing changed)``."""
+    """For every chart with a control (drop-down, slider, radio button bound to it, or else a
+    click selection on its marks): use it and report ``(chart index, control, whether the
+    drawing changed)``. Charts with no control are left out."""
     results = []
     charts = page.locator(".jp-OutputArea-output .vega-embed")
     for i in range(charts.count()):
@@ -143,9 +169,19 @@ def chart_controls_change_charts(page) -> list[tuple[int, str, bool]]:
             chart.locator(".vega-bindings input[type=radio]").last.check()
             kind = "radio"
         else:
-            continue
+            mark = find_mark(page, chart)
+            if not mark:
+                continue
+            page.mouse.move(5, 5)
+            page.wait_for_timeout(200)
+            before = _drawing(chart)
+            page.mouse.click(mark[0], mark[1])
+            kind = "click"
         page.wait_for_timeout(500)
-        results.append((i, kind, _drawing(chart) != before))
+        after = _drawing(chart)
+        if kind == "click" and after == before:
+            continue  # a chart whose marks only show tooltips has no click control
+        results.append((i, kind, after != before))
     return results
 
 
@@ -155,27 +191,14 @@ def _drawing(chart) -> str:
         "m => m.tagName === 'CANVAS' ? m.toDataURL() : m.innerHTML")
 
 
-def chart_tooltip(page) -> str | None:
-    """Move the mouse over each chart in turn (a grid of points) until Vega's tooltip shows;
-    return its text ('' if no chart shows one, ``None`` if every chart is too tall to scan:
-    a 16 x 16 grid misses the small dots of a long timeline)."""
+def chart_tooltip(page) -> str:
+    """The tooltip of the first chart mark that shows one (:func:`find_mark`); '' if none does."""
     charts = page.locator(".jp-OutputArea-output .vega-embed")
-    scanned = False
     for index in range(charts.count()):
-        chart = charts.nth(index)
-        chart.scroll_into_view_if_needed()
-        box = chart.locator(".marks").first.bounding_box()
-        if not box or box["height"] > 500:
-            continue
-        scanned = True
-        for y in range(1, 16):
-            for x in range(1, 16):
-                page.mouse.move(box["x"] + box["width"] * x / 16, box["y"] + box["height"] * y / 16, steps=3)
-                tip = page.evaluate("() => { const t = document.querySelector('#vg-tooltip-element');"
-                                    " return t && t.classList.contains('visible') ? t.innerText : ''; }")
-                if tip:
-                    return tip
-    return "" if scanned else None
+        mark = find_mark(page, charts.nth(index))
+        if mark:
+            return mark[2]
+    return ""
 
 
 def run_all_cells(page, timeout_s: float = 120) -> None:
