@@ -198,12 +198,13 @@ def test_a_marker_opens_its_passage_in_the_reader(lab, browser):
                            ".some(t => t.innerText.endsWith('.ipynb') && !t.innerText.startsWith('03_'))", timeout=30_000)
     page.wait_for_timeout(2500)
     page.screenshot(path=str(SHOTS / "reader_opened_from_marker.png"))
-    top = page.evaluate("""(index) => { const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
-            .find(p => !p.classList.contains('lm-mod-hidden') && !p.querySelector('.jp-OutputArea'));
-        const cell = panel && panel.querySelector(`.jp-Cell[data-windowed-list-index="${index}"]`);
-        return cell ? cell.getBoundingClientRect().top : null; }""", index)
+    active = page.evaluate("""() => { const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
+            .find(p => !p.classList.contains('lm-mod-hidden'));
+        const cell = panel && panel.querySelector('.jp-Cell.jp-mod-active');
+        return cell ? [Number(cell.getAttribute('data-windowed-list-index')), cell.innerText.slice(0, 300)] : null; }""")
     page.context.close()
-    assert top is not None and 0 <= top < 900, f"the passage cell {cell_id} (#{index}) is not in view (top {top})"
+    assert active and active[0] == index, f"the reader did not open at the passage cell {cell_id} (#{index}): {active}"
+    assert "Quoted by:" in active[1]
 
 
 def test_pack_and_make_lab_use_the_same_settings():

@@ -109,7 +109,7 @@ STATE_JS = """() => {
         d.querySelector('summary').getBoundingClientRect().height + 8).length,
     exercise_titles: [...document.querySelectorAll('.jp-MarkdownCell .myst aside.myst-exercise .myst-exercise-title')]
         .map(t => t.innerText.trim()),
-    charts: document.querySelectorAll('.jp-OutputArea-output .vega-embed .marks').length,
+    charts: document.querySelectorAll('.jp-OutputArea-output .vega-embed > .chart-wrapper > .marks, .jp-OutputArea-output .vega-embed > .marks').length,
     images: document.querySelectorAll('.jp-OutputArea-output img').length,
   };
 }"""
@@ -137,12 +137,14 @@ def find_mark(page, chart) -> tuple[float, float, str] | None:
         box = marks.nth(k).bounding_box()
         if not box or box["width"] < 2 or box["height"] < 2:
             continue
-        point = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.mouse.move(point[0] - 3, point[1] - 3)
-        page.mouse.move(*point, steps=3)
-        tip = page.evaluate(TOOLTIP_JS)
-        if tip:
-            return (*point, tip)
+        # the centre, then near a corner (a label drawn over the centre may take the pointer)
+        for point in ((box["x"] + box["width"] / 2, box["y"] + box["height"] / 2),
+                      (box["x"] + min(3, box["width"] / 4), box["y"] + min(3, box["height"] / 4))):
+            page.mouse.move(point[0] - 3, point[1] - 3)
+            page.mouse.move(*point, steps=3)
+            tip = page.evaluate(TOOLTIP_JS)
+            if tip:
+                return (*point, tip)
     return None
 
 
@@ -187,7 +189,7 @@ def chart_controls_change_charts(page) -> list[tuple[int, str, bool]]:
 
 def _drawing(chart) -> str:
     """What a Vega chart shows: its canvas's pixels (JupyterLab draws Vega on a canvas) or its SVG."""
-    return chart.locator(".marks").first.evaluate(
+    return chart.locator("svg.marks, canvas.marks").first.evaluate(
         "m => m.tagName === 'CANVAS' ? m.toDataURL() : m.innerHTML")
 
 
