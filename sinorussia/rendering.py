@@ -59,16 +59,21 @@ def _vegalite_version(spec: dict) -> str:
     return ".".join(version.split(".")[:2])
 
 
-def _fixed_width(spec: dict) -> dict:
-    """The spec without the book's ``usermeta``, a ``"container"`` width made :data:`PNG_WIDTH`."""
+#: Width of a ``"container"``-wide chart in JupyterLab: with its axis labels and legend it
+#: fits a notebook beside the file browser on a 1280 px screen.
+JUPYTERLAB_WIDTH = 520
+
+
+def _fixed_width(spec: dict, width: int = PNG_WIDTH) -> dict:
+    """The spec without the book's ``usermeta``, a ``"container"`` width made ``width``."""
     spec = {key: value for key, value in spec.items() if key != "usermeta"}
     if spec.get("width") == "container":
-        spec["width"] = PNG_WIDTH
+        spec["width"] = width
     return spec
 
 
 def jupyterlab_vega(spec: dict) -> dict:
-    """The chart (wide layout, :data:`PNG_WIDTH` wide) compiled to Vega for JupyterLab.
+    """The chart (wide layout, :data:`JUPYTERLAB_WIDTH` wide) compiled to Vega for JupyterLab.
 
     vl-convert compiles Vega-Lite 6 to a Vega 6 spec; the language is the one Vega 5 runs
     (Vega 6 changed packaging, not the spec), so the ``$schema`` is given as v5, the
@@ -76,7 +81,7 @@ def jupyterlab_vega(spec: dict) -> dict:
     ``usermeta.embedOptions`` tell JupyterLab's vega-embed to draw SVG without the action menu."""
     import vl_convert
 
-    vega = vl_convert.vegalite_to_vega(_fixed_width(spec), vl_version=_vegalite_version(spec))
+    vega = vl_convert.vegalite_to_vega(_fixed_width(spec, JUPYTERLAB_WIDTH), vl_version=_vegalite_version(spec))
     vega["$schema"] = "https://vega.github.io/schema/vega/v5.json"
     # read by vega-embed in JupyterLab: SVG (marks are elements a screen reader and a test can
     # reach), no export menu (it would offer to open the chart in the online editor)
