@@ -103,11 +103,20 @@ book: setup _build/student-pack.zip $(STAMPS)/inputs $(STAMPS)/theme ## build th
 pdf: book $(STAMPS)/chromium ## the printed edition: _build/pdf/china-russia.pdf, one PDF per chapter (copied into _build/html/_static/pdf)
 	$(BIN)/python -m sinorussia_book.pdf
 
-lab: setup ## start JupyterLab (offline, on 127.0.0.1) in the book's folder
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+# JupyterLab shows the chapters as the book reads (markers, citations, numbers, exercise
+# numbers, collapsed solutions): a copy rendered by sinorussia_book.notebooks into
+# _build/lab, remade when a chapter, the data or the code changes (edits made in the copy
+# are then replaced). `make lab LAB_ROOT=.` opens the sources themselves instead.
+LAB_ROOT ?= _build/lab
+_build/lab/.made: $(wildcard chapters/*.ipynb data/* sinorussia/*.py sinorussia_book/*.py) references.bib | setup
+	$(BIN)/python -m sinorussia_book.notebooks lab --out _build/lab
+	touch $@
+
+lab: setup $(if $(filter _build/lab,$(LAB_ROOT)),_build/lab/.made) ## start JupyterLab (offline, on 127.0.0.1) on the chapters as the book reads them (_build/lab; LAB_ROOT=. for the sources)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(abspath $(LAB_ROOT))" $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 student-pack: _build/student-pack.zip ## _build/student-pack.zip: chapters, handouts, data, the package as a wheel, pinned requirements
-_build/student-pack.zip: $(wildcard chapters/*.ipynb data/* sinorussia/*.py) _build/handouts/.made requirements-student.txt pyproject.toml | setup
+_build/student-pack.zip: $(wildcard chapters/*.ipynb data/* sinorussia/*.py sinorussia_book/notebooks.py sinorussia_book/evidence.py) references.bib .jupyter-lab/overrides.json _build/handouts/.made requirements-student.txt pyproject.toml | setup
 	$(BIN)/python -m sinorussia_book.student_pack --out $@
 
 # Handouts are remade only when a master or the handout code changes (otter assign takes ~25 s);
@@ -119,8 +128,9 @@ _build/handouts/.made: $(wildcard exercises/*.ipynb) sinorussia_grade/handouts.p
 serve: book ## serve the built book on http://127.0.0.1:8000
 	cd _build/html && ../../$(BIN)/python -m http.server 8000 --bind 127.0.0.1
 
-notebooks: setup ## re-execute every notebook in place so its stored outputs are fresh
+notebooks: setup ## re-execute every notebook in place so its stored outputs are fresh; store the chapters' {eval} values
 	for nb in chapters/*.ipynb appendix/*.ipynb exercises/*.ipynb; do (cd $$(dirname $$nb) && ../$(BIN)/jupyter execute --inplace $$(basename $$nb)); done
+	$(BIN)/python -m sinorussia_book.notebooks expressions chapters/*.ipynb
 
 test: setup $(STAMPS)/chromium $(STAMPS)/bwrap book pdf ## run the whole test suite (notebooks executed once, data, build, printed edition, browser, JupyterLab, student pack, sandboxed grading)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile

@@ -11,7 +11,9 @@ quotes two passages gets a second link, ``other``, to its second passage, so a
 "Sources disagree" box reaches both in one click. An unknown id is a build error
 naming the page, the line and the id.
 
-In JupyterLab (jupyterlab-myst) the role is unknown and shows as text.
+In JupyterLab (jupyterlab-myst) the role is unknown: the notebooks a student opens there
+(``make lab``, the student pack) are copies in which :mod:`sinorussia_book.notebooks` has
+turned each marker into MyST links with the same quotes, from the same :func:`resolve`.
 
 :func:`markers` lists every marker of a notebook or Markdown file, paragraph by
 paragraph, for tests and for the reader pages (which show the notes markers cite).
@@ -132,9 +134,41 @@ def marker_label(ref: str, source: str) -> str:
     return ref
 
 
+class UnknownId(KeyError):
+    """An evidence id that names no row, seed or note: ``.ref`` and ``.reason``."""
+
+    def __init__(self, ref: str, reason: str):
+        super().__init__(reason)
+        self.ref, self.reason = ref, reason
+
+
+
+
+def resolve(refs: list[str], data_dir: Path, root: str = "../") -> list[tuple[str, str, str, str]]:
+    """The one definition of what a marker shows, for the book's role and the notebooks
+    for JupyterLab (:mod:`sinorussia_book.notebooks`): per id ``(id, url of its passage
+    in the book, tooltip text, source name)``, plus ``(<id>-other, …)`` after a source
+    note that quotes a second passage. Raises ``KeyError`` naming an unknown id."""
+    reader = _reader(str(data_dir))
+    resolved = []
+    for ref in refs:
+        try:
+            if "/note-" not in ref and ref not in reader.rows and ref not in reader.seeds:
+                raise KeyError(f"no data row with id {ref!r}")
+            tip, source = reader_tooltip(reader, ref)
+            url = links.passage_url(ref, root=root, data_dir=data_dir)
+        except KeyError as error:
+            raise UnknownId(ref, error.args[0]) from None
+        resolved.append((ref, url, tip, source))
+        other = reader_module().other_passage(ref, reader, root=root)
+        if other:
+            resolved.append((ref + OTHER, *other))
+    return resolved
+
+
 def _marker_html(refs: list[tuple[str, str, str, str]], first_id: str) -> str:
     """The marker: ``[id, id]`` in superscript, each a link with its tooltip. A source
-    note's second passage is a link of its own, shown as ``other``."""
+    note's second passage is a link of its own, labelled with the other seed's short name."""
     items = []
     for k, (ref, url, tip, source) in enumerate(refs):
         shown = marker_label(ref, source)
@@ -155,22 +189,12 @@ class EvidenceRole(SphinxRole):
         refs = split_ids(self.text)
         if not refs:
             return self._error("an {evidence} marker needs at least one row id")
-        reader = _reader(str(self._data_dir()))
         root = "../" * self.env.docname.count("/")
-        resolved = []
-        for ref in refs:
-            try:
-                if "/note-" not in ref and ref not in reader.rows and ref not in reader.seeds:
-                    raise KeyError(f"no data row with id {ref!r}")
-                tip, source = reader_tooltip(reader, ref)
-                url = links.passage_url(ref, root=root, data_dir=self._data_dir())
-            except KeyError as error:
-                return self._error(f"unknown evidence id {ref!r} on page {self.env.docname}, "
-                                   f"line {self.lineno}: {error.args[0]}")
-            resolved.append((ref, url, tip, source))
-            other = reader_module().other_passage(ref, reader, root=root)
-            if other:
-                resolved.append((ref + OTHER, *other))
+        try:
+            resolved = resolve(refs, self._data_dir(), root)
+        except UnknownId as error:
+            return self._error(f"unknown evidence id {error.ref!r} on page {self.env.docname}, "
+                               f"line {self.lineno}: {error.reason}")
         count = self.env.temp_data.setdefault("evidence_count", [0])
         count[0] += 1
         node = nodes.raw(self.rawtext, _marker_html(resolved, f"evidence-{count[0]}"), format="html")

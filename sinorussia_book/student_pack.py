@@ -4,11 +4,18 @@ JupyterLab, without the repository, make, Node or the book's build tools.
 ``python -m sinorussia_book.student_pack --out _build/student-pack.zip`` (``make
 student-pack``) writes a zip holding:
 
-- ``chapters/`` — the chapter notebooks, with their stored outputs;
+- ``chapters/`` — the chapter notebooks with their stored outputs, as JupyterLab should show
+  them: the copies :mod:`sinorussia_book.notebooks` renders (evidence markers with their
+  quotes, citations, glossary terms, numbers before any cell runs, the book's exercise
+  numbers, collapsed solutions, interactive charts);
+- ``appendix/`` — the pages those copies link to, as notebooks: the source reader (the
+  passages the markers open), the glossary and the bibliography;
 - ``problem-sets/`` — the student handouts (from ``make handouts``), if built;
 - ``data/`` — the curated tables and their schema (the package finds them there);
 - ``wheels/sinorussia-<version>-py3-none-any.whl`` — the chapters' package only
-  (no Sphinx extension, no grading tools);
+  (no Sphinx extension, no grading tools), with JupyterLab's settings of ``make lab``
+  (``.jupyter-lab/overrides.json``: no news prompt) as a data file that pip installs into
+  the environment's ``share/jupyter/lab/settings/``, where JupyterLab reads it;
 - ``requirements.txt`` — ``requirements-student.txt`` (pinned with hashes) plus the wheel;
 - ``README.md`` — three steps: ``python -m venv``, ``pip install -r requirements.txt``,
   ``jupyter lab``.
@@ -35,6 +42,10 @@ from docutils import nodes
 from sinorussia.paths import project_root
 
 PACK_NAME = "student-pack.zip"
+#: JupyterLab settings shared by `make lab` and the pack (no news prompt, no windowing)
+LAB_SETTINGS = ".jupyter-lab/overrides.json"
+#: where a pip-installed JupyterLab reads them, relative to the environment's prefix
+LAB_SETTINGS_DIR = "share/jupyter/lab/settings"
 #: the zip's timestamp, so that two builds of the same files give the same bytes
 EPOCH = (2026, 1, 1, 0, 0, 0)
 
@@ -58,9 +69,13 @@ computer. You need Python 3.11 or newer; nothing else (no make, no Node, no clon
 
        jupyter lab
 
-Run a chapter from the top (Run ▸ Run All Cells). The charts draw without an internet
-connection; the explorers and self-checks respond to you. The notebooks find the
-tables in `data/` by themselves, as long as they stay in this folder.
+The chapters open with their numbers, charts and sources in place: hover over a
+marker such as [E12] to read the quotation, click it to open the passage in
+`appendix/sources/`; citations lead to `appendix/bibliography.ipynb` and terms to
+`appendix/glossary.ipynb`. Run a chapter from the top (Run ▸ Run All Cells) to make the
+explorers and self-checks respond to you. The charts draw without an internet
+connection, with their drop-downs, sliders and tooltips. The notebooks find the tables
+in `data/` by themselves, as long as they stay in this folder.
 """
 
 
@@ -70,21 +85,33 @@ def _wheel(root: Path, out_dir: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp)
         shutil.copytree(root / "sinorussia", src / "sinorussia", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copyfile(root / LAB_SETTINGS, src / "overrides.json")
         deps = ", ".join(f'"{d}"' for d in project["dependencies"])
         (src / "pyproject.toml").write_text(
             '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
             f'[project]\nname = "sinorussia"\nversion = "{project["version"]}"\n'
             f'description = "The chapters\' package of the China-Russia relations book"\n'
             f'requires-python = "{project["requires-python"]}"\ndependencies = [{deps}]\n\n'
-            '[tool.setuptools]\npackages = ["sinorussia"]\n', encoding="utf-8")
+            '[tool.setuptools]\npackages = ["sinorussia"]\n\n'
+            f'[tool.setuptools.data-files]\n"{LAB_SETTINGS_DIR}" = ["overrides.json"]\n', encoding="utf-8")
         subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                         "--wheel-dir", str(out_dir), str(src)], check=True)
     return next(out_dir.glob("sinorussia-*.whl"))
 
 
+def _notebooks(root: Path) -> dict[str, bytes]:
+    """Pack path -> bytes of the rendered chapters and appendix pages (:mod:`sinorussia_book.notebooks`)."""
+    import nbformat
+
+    from sinorussia_book.notebooks import lab_notebooks
+
+    return {f"{docname}.ipynb": nbformat.writes(nb).encode("utf-8") + b"\n"
+            for docname, nb in lab_notebooks(root).items()}
+
+
 def _files(root: Path, handouts: Path) -> dict[str, Path]:
     """Pack path -> file on disk."""
-    files = {f"chapters/{p.name}": p for p in sorted((root / "chapters").glob("*.ipynb"))}
+    files = {}
     files.update({f"data/{p.name}": p for p in sorted((root / "data").iterdir())
                   if p.suffix in {".csv", ".json", ".md"}})
     if handouts.is_dir():
@@ -102,7 +129,7 @@ def build_pack(out: Path, root: Path | None = None, handouts: Path | None = None
         digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
         pins = (root / "requirements-student.txt").read_text(encoding="utf-8")
         requirements = pins.rstrip("\n") + f"\n./wheels/{wheel.name} \\\n    --hash=sha256:{digest}\n"
-        entries = {**_files(root, handouts), f"wheels/{wheel.name}": wheel}
+        entries = {**_files(root, handouts), f"wheels/{wheel.name}": wheel, **_notebooks(root)}
         partial = out.with_suffix(".partial")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as pack:
             for name, text in (("README.md", README), ("requirements.txt", requirements)):
@@ -110,7 +137,7 @@ def build_pack(out: Path, root: Path | None = None, handouts: Path | None = None
             for name, path in sorted(entries.items()):
                 info = zipfile.ZipInfo(name, EPOCH)
                 info.compress_type = zipfile.ZIP_DEFLATED
-                pack.writestr(info, path.read_bytes())
+                pack.writestr(info, path if isinstance(path, bytes) else path.read_bytes())
         partial.replace(out)
     return out
 

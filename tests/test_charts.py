@@ -154,7 +154,8 @@ def test_chart_cells_store_altairs_own_output_and_a_fallback_image():
             bundles = [o["data"] for o in cell.get("outputs", []) if "data" in o]
             assert len(bundles) == 1, (notebook.name, cell.get("id"))
             bundle = bundles[0]
-            assert set(bundle) == {rendering.VEGALITE_MIME, "image/png", "text/plain"}, (notebook.name, cell.get("id"), set(bundle))
+            assert set(bundle) == {rendering.VEGALITE_MIME, rendering.VEGA_MIME, "image/png", "text/plain"}, \
+                (notebook.name, cell.get("id"), set(bundle), "run `make notebooks`")
             assert bundle[rendering.VEGALITE_MIME]["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
             assert len(bundle["image/png"]) > 1000
             assert "<script" not in json.dumps(bundle) and "vegaEmbed" not in json.dumps(bundle)
@@ -189,6 +190,7 @@ def test_mime_plugin_is_registered():
     assert vega.VegaLiteRenderer in load_mime_renders(), "pip install -e . (pyproject's entry point)"
     priority = get_mime_priority("html", [])
     assert priority.index(rendering.VEGALITE_MIME) < min(priority.index(m) for m in ("text/html", "image/png", "text/plain"))
+    assert rendering.VEGA_MIME not in priority, "the book draws the Vega-Lite spec, not JupyterLab's Vega copy"
 
 
 @pytest.mark.build

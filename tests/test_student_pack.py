@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -42,6 +43,25 @@ def test_pack_holds_what_a_student_needs_and_nothing_else(pack):
     assert commands == ["python -m venv .venv", "pip install -r requirements.txt", "jupyter lab"]
 
 
+def test_pack_chapters_read_like_the_book(pack):
+    """The chapters are the rendered copies (sinorussia_book/notebooks.py): no role JupyterLab
+    cannot show, numbers stored, and every page a link leads to is in the pack."""
+    with zipfile.ZipFile(pack) as z:
+        names = set(z.namelist())
+        assert {"appendix/glossary.ipynb", "appendix/bibliography.ipynb"} <= names
+        assert any(n.startswith("appendix/sources/") and n.endswith(".ipynb") for n in names)
+        chapters = [n for n in names if n.startswith("chapters/") and n.endswith(".ipynb")]
+        assert len(chapters) == len(list((ROOT / "chapters").glob("*.ipynb")))
+        for name in chapters:
+            cells = json.loads(z.read(name))["cells"]
+            text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+            for role in ("{evidence}", "{cite}", "{term}", "{doc}", "{solution-start}", "{exercise-start}"):
+                assert role not in text, f"{name}: {role} left for JupyterLab"
+            assert any(c["metadata"].get("user_expressions") for c in cells if c["cell_type"] == "markdown"), name
+            for target in set(re.findall(r"\]\(\.\./([\w/]+\.ipynb)", text)):
+                assert target in names, f"{name} links to {target}, which is not in the pack"
+
+
 def test_pack_has_no_solutions(pack):
     with zipfile.ZipFile(pack) as z:
         for name in z.namelist():
@@ -71,5 +91,11 @@ def test_pack_installs_and_runs_every_notebook_in_a_fresh_venv(pack, tmp_path):
           "-r", "requirements.txt"], folder, env)
     leaked = _run([str(venv / "python"), "-c", "import sinorussia, sys; print(sinorussia.__file__)"], folder, env)
     assert str(folder) in leaked.stdout and str(ROOT) not in leaked.stdout
+    # `jupyter lab` in the pack reads the same settings as `make lab` (no news prompt)
+    settings = folder / ".venv" / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert settings.is_file(), "the wheel did not install JupyterLab's overrides.json into the venv"
+    assert json.loads(settings.read_text()) == json.loads((ROOT / ".jupyter-lab" / "overrides.json").read_text())
+    paths = _run([str(venv / "jupyter"), "lab", "paths"], folder, env).stdout
+    assert str(folder / ".venv" / "share" / "jupyter" / "lab") in paths
     for notebook in sorted((folder / "chapters").glob("*.ipynb")) + sorted((folder / "problem-sets").glob("*.ipynb")):
         _run([str(venv / "jupyter"), "execute", "--inplace", notebook.name], notebook.parent, env)
