@@ -99,3 +99,16 @@ def test_marker_check_can_fail():
     assert EVIDENCE.search(f"The paper says {quote}. {{evidence}}`F01`")
     assert not needs_marker("A sentence of our own.", SEEDS)
     assert EVAL.findall("{eval}`facts.a_b`") == ["a_b"]
+
+
+def test_every_chapter_states_a_reading_time_computed_from_its_word_count():
+    """Reading times are computed (``make pages``), not typed: each chapter marks the sentence
+    and it matches the count of the chapter's words and exercises."""
+    from sinorussia_book import pages
+
+    for path in CHAPTERS:
+        raw = path.read_text(encoding="utf-8")
+        found = pages.READING_TIME.search(raw)
+        assert found, f"{path.name}: no <!-- reading-time --> sentence in 'What you'll need'"
+        assert found.group(1) == pages.reading_time_sentence(*pages.chapter_words(path)), (
+            f"{path.name}: the reading time is stale; run `make pages`")
