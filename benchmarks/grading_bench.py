@@ -1,7 +1,7 @@
 """Throughput of sandboxed grading: ``bench_grading(n)`` grades ``n`` correct submissions.
 
 Run directly (``.venv/bin/python benchmarks/grading_bench.py [N]``) or import
-``bench_grading`` from ``benchmarks/run.py``. Needs bubblewrap and root (as ``make grade``).
+``bench_grading`` from ``benchmarks/run.py``. Needs bubblewrap and unprivileged user namespaces (as ``make grade``), no root.
 """
 from __future__ import annotations
 
