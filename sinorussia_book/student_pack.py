@@ -52,7 +52,7 @@ EPOCH = (2026, 1, 1, 0, 0, 0)
 README = """# China and Russia: a partnership in five themes — student pack
 
 This folder lets you run the book's chapters and problem sets in JupyterLab on your own
-computer. You need Python 3.11 or newer; nothing else (no make, no Node, no clone).
+computer. You need Python 3.11.5 or newer (`python --version` tells you); nothing else (no make, no Node, no clone).
 
 1. Create a virtual environment in this folder:
 

@@ -888,7 +888,7 @@ def export_in_process(problem_set: str, namespace: dict) -> bytes:
     with tempfile.TemporaryDirectory(prefix="sinorussia-export-") as tmp:
         path = os.path.join(tmp, "answers.json")
         code = (runner.EXTRACT.replace("__NAMES__", repr(names)).replace("__PROBES__", repr(probes))
-                .replace("__PATH__", repr(path)))
+                .replace("__PATH__", repr(path)).replace("__MAXCHARS__", repr(runner.MAX_ANSWER_CHARS)))
         exec(compile(code, "<extract>", "exec"), dict(namespace))
         with open(path, "rb") as handle:
             return handle.read()

@@ -12,11 +12,14 @@
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 
 import yaml
 from dataclasses import dataclass
@@ -82,7 +85,38 @@ def without_otter(student: Path, target: Path, checks: dict | None = None) -> No
             replaced += 1
     if replaced != 1:
         raise RuntimeError(f"{student.name}: expected one Otter init cell, found {replaced}")
-    target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_if_changed(target, notebook_text(nb, student.stem))
+
+
+def notebook_text(nb: dict, stem: str) -> str:
+    """A notebook as reproducible text: cell ids derived from the problem set, the cell's place
+    and its source (``otter assign`` draws new random ids on every run)."""
+    for index, cell in enumerate(nb.get("cells", [])):
+        source = "".join(cell.get("source", ""))
+        cell["id"] = f"{stem[:20]}-{index:03d}-" + hashlib.sha1(source.encode("utf-8")).hexdigest()[:8]
+    return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write_if_changed(target: Path, text: str | bytes) -> bool:
+    """Write ``target`` only when its bytes change (a handout already given out keeps its
+    timestamp and its bytes when nothing in it changed)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if target.exists() and target.read_bytes() == data:
+        return False
+    target.write_bytes(data)
+    return True
+
+
+def reproducible_zip(source: Path) -> bytes:
+    """The autograder zip rebuilt with sorted entries, a fixed timestamp and fixed permissions."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as new:
+        for name in sorted(old.namelist()):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            new.writestr(info, old.read(name))
+    return buffer.getvalue()
 
 
 def make_handouts(out: Path = HANDOUTS) -> list[str]:
@@ -105,8 +139,9 @@ def make_handouts(out: Path = HANDOUTS) -> list[str]:
             dist = Path(tmp) / "dist"
             without_otter(dist / "student" / master.name, out / "student" / master.name,
                           answers.handout_checks(master.stem, data))
-            shutil.copyfile(dist / "autograder" / master.name, out / "answer_keys" / master.name)
+            key = json.loads((dist / "autograder" / master.name).read_text(encoding="utf-8"))
+            write_if_changed(out / "answer_keys" / master.name, notebook_text(key, master.stem))
             (zip_file,) = (dist / "autograder").glob("*.zip")
-            shutil.copyfile(zip_file, out / "autograder" / f"{master.stem}-autograder.zip")
+            write_if_changed(out / "autograder" / f"{master.stem}-autograder.zip", reproducible_zip(zip_file))
         names.append(master.stem)
     return names
