@@ -202,7 +202,7 @@ def chart_views(spec: dict, row_limit: int = 5000) -> list[View]:
     except Exception as exc:
         raise ChartError(f"the chart's specification is not valid Vega-Lite ({type(exc).__name__})") from exc
     try:
-        frames = chart.transformed_data(row_limit=row_limit)
+        frames = _transformed(chart, row_limit)
     except ImportError as exc:
         raise ChartEngineError("vegafusion is not installed, so the data the chart draws cannot be evaluated") from exc
     except Exception as exc:
@@ -222,6 +222,20 @@ def chart_views(spec: dict, row_limit: int = 5000) -> list[View]:
         rows = frames[i] if i < len(frames) else None
         views.append(View(_mark_type(leaf), encoding, rows, leaf.get("title")))
     return views
+
+
+def _transformed(chart, row_limit: int):
+    """``chart.transformed_data()`` (VegaFusion), leaving Altair's data transformer as it was:
+    Altair switches it to "vegafusion", after which ``to_dict()`` -- and so drawing the next chart,
+    in a student's kernel or in the grader's class report -- raises."""
+    import altair as alt
+
+    active = alt.data_transformers.active
+    try:
+        return chart.transformed_data(row_limit=row_limit)
+    finally:
+        if alt.data_transformers.active != active:
+            alt.data_transformers.enable(active)
 
 
 def _column(definition: dict, columns: list[str]) -> str | None:

@@ -26,7 +26,8 @@ def _svg(chart) -> str:
     import altair as alt
     import vl_convert
 
-    spec = chart.to_dict()
+    with alt.data_transformers.enable("default"):  # whatever grading left enabled (VegaFusion refuses to_dict)
+        spec = chart.to_dict()
     svg = vl_convert.vegalite_to_svg(spec, vl_version=alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0])
     return svg.split("?>", 1)[-1] if svg.startswith("<?xml") else svg
 
