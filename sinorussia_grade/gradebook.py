@@ -22,6 +22,7 @@ import json
 import os
 import queue
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -352,8 +353,16 @@ def write_outputs(ordered: list[dict], details: list[list], out: Path, questions
     lms.write_csv_atomically(out, columns_of(ordered), ordered)
     manual = {name: sum(q.points for q in qs if q.manual) for name, qs in questions.items()}
     lms.export(ordered, manual, out.parent)
-    feedback.write_all(ordered, details, questions, out.parent / "feedback")
-    report.write_all(ordered, details, questions, out.parent)
+    # Feedback and reports come after the grades are safe: a failure there is the grader's own,
+    # costs no grade, and is reported beside the outputs instead of stopping the run.
+    for name, write in (("feedback", lambda: feedback.write_all(ordered, details, questions, out.parent / "feedback")),
+                        ("class report", lambda: report.write_all(ordered, details, questions, out.parent))):
+        try:
+            write()
+        except Exception as exc:  # noqa: BLE001 -- any grader bug here must not cost the gradebook
+            message = f"The {name} could not be written ({type(exc).__name__}: {exc}); the gradebook and LMS files are complete.\n"
+            (out.parent / f"{name.replace(' ', '-').upper()}-FAILED.txt").write_text(message, encoding="utf-8")
+            print(message, file=sys.stderr, end="")
 
 
 # --- the run ----------------------------------------------------------------------------------

@@ -816,3 +816,21 @@ def test_platform_and_python_claims():
     guide = (ROOT / "instructors" / "grading.md").read_text()
     assert "Linux" in guide and not re.search(r"Linux or macOS|macOS or Linux|on a laptop", guide)
     assert "sudo" not in guide.split("## The two commands")[1].split("## What the sandbox")[0], "grading needs no sudo"
+
+
+def test_a_failing_class_report_costs_no_grade(tmp_path, monkeypatch):
+    """A bug in the report (seen once: a chart refused by Altair) leaves the gradebook and LMS files
+    written and says so in a file beside them; the run goes on."""
+    from sinorussia_grade import gradebook, report
+
+    def broken(*args, **kwargs):
+        raise ValueError("chart refused")
+
+    monkeypatch.setattr(report, "write_all", broken)
+    out = tmp_path / "grading" / "gradebook.csv"
+    out.parent.mkdir()
+    row = {"file": "a.ipynb", "lms": "", "student": "", "student_id": "", "submission_id": "", "late": "",
+           "problem_set": "history", "status": "not graded", "score": "", "max_score": "", "notes": "x", "flags": ""}
+    gradebook.write_outputs([row], [[]], out, {})
+    assert out.is_file() and "a.ipynb" in out.read_text(encoding="utf-8")
+    assert "chart refused" in (out.parent / "CLASS-REPORT-FAILED.txt").read_text(encoding="utf-8")
