@@ -256,6 +256,9 @@ def test_evidence_markers_become_numbered_notes_with_quote_and_source(report, pa
 
         assert squash(html_module.unescape(quote))[:40] in squash(notes), part["doc"]
         assert squash(html_module.unescape(first_quote.group(2))) in squash(notes)
+        # notes name sources as the page does: no seed file names, no popup link text
+        assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", notes), part["doc"]
+        assert "Read the passage" not in notes, part["doc"]
 
 
 def test_solutions_print_at_the_end_of_their_chapter(report, pages):

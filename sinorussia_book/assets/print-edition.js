@@ -137,12 +137,15 @@ window.sinorussiaPrintEdition = function (options) {
       var ref = it.querySelector(".evidence-ref");
       var tip = it.querySelector(".evidence-tip");
       var source = tip && tip.querySelector(".evidence-source");
+      var go = tip && tip.querySelector(".evidence-passage");  // the popup's "Read the passage" link: not on paper
+      if (go) { go.remove(); }
       var sourceText = source ? source.textContent.replace(/^\s*\u2014\s*/, "").trim() : "";
       var quote = tip ? tip.textContent.replace(source ? source.textContent : "", "").trim() : "";
-      var id = ref ? (ref.getAttribute("data-evidence") || ref.textContent) : "";
+      // the label the page shows (a seed's short name, never its file name)
+      var id = ref ? (ref.textContent.trim() || ref.getAttribute("data-evidence")) : "";
       if (k > 0) { item.appendChild(document.createTextNode(" ")); }
       var line = el("span", "print-note-item");
-      line.appendChild(el("strong", "", id.replace(/-other$/, " (second passage)") + ": "));
+      line.appendChild(el("strong", "", id + ": "));
       line.appendChild(document.createTextNode(quote + (sourceText ? " \u2014 " + sourceText + "." : "")));
       item.appendChild(line);
     });
