@@ -148,8 +148,9 @@ def chromium_path() -> str:
     return found
 
 
-def _offline(page, base: str) -> list[str]:
-    """Abort every request to another host; return the list they are recorded in."""
+def block_other_hosts(page, base: str) -> list[str]:
+    """Abort every request that does not go to ``base`` (a Playwright page); return the list
+    they are recorded in. The printed edition and the browser tests use this one function."""
     blocked: list[str] = []
 
     def route(r):
@@ -309,7 +310,7 @@ def build(html_dir: Path, out_dir: Path, root: Path | None = None) -> dict:
         context.add_init_script("localStorage.setItem('mode', 'light'); localStorage.setItem('theme', 'light');")
         page = context.new_page()
         page.emulate_media(media="print")
-        blocked = _offline(page, base)
+        blocked = block_other_hosts(page, base)
         for part in parts:
             print_page(page, base, part, meta["url"], [p.doc for p in parts])
             part.pages = _pages(part.pdf)

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
+
+from sinorussia_book.pdf import block_other_hosts  # noqa: F401 (one offline router, re-exported)
+from sinorussia_book.pdf import serve as pdf_serve
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,24 +62,14 @@ def toc_pages() -> list[str]:
     return [str(Path(p).with_suffix("")) + ".html" for p in pages]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test and benchmark output readable
-        pass
-
-
 @contextlib.contextmanager
 def serve(directory: Path = HTML) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 (a free port) and yield its base URL."""
+    """Serve ``directory`` on 127.0.0.1 (a free port) and yield its base URL: the printed
+    edition's server, after checking that the book is built."""
     if not (directory / "index.html").is_file():
         raise FileNotFoundError(f"{directory}/index.html is missing: run `make book` first")
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
+    with pdf_serve(directory) as base:
+        yield base
 
 
 def launch_chromium(playwright):
@@ -87,22 +77,6 @@ def launch_chromium(playwright):
     if not Path(CHROMIUM).exists():
         raise FileNotFoundError("chromium is not installed: `make test` installs it with apt")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-
-def block_other_hosts(page, base: str) -> list[str]:
-    """Abort every request that does not go to ``base``; return the list they are recorded in."""
-    blocked: list[str] = []
-    local = base + "/"
-
-    def route(r):
-        if r.request.url.startswith(local):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    return blocked
 
 
 def wait_for_charts(page, timeout_ms: int = 15000) -> int:
