@@ -109,10 +109,31 @@ def _finish(app, exception) -> None:
             shutil.copyfile(pdf, target)
 
 
+def _complete_sitemap(app, exception) -> None:
+    """sphinx-sitemap lists only the pages written in this build, so an incremental `make book`
+    (one chapter edited) would publish a sitemap of that chapter alone: add every other page
+    of the book, as sphinx-sitemap itself would name it."""
+    queue = getattr(app.env.app, "sitemap_links", None)
+    if exception is not None or queue is None or app.builder.format != "html":
+        return
+    links = []
+    while not queue.empty():
+        links.append(queue.get_nowait())
+    listed = {link for link, _ in links}
+    suffix = app.config.html_file_suffix or ".html"
+    for doc in sorted(app.env.found_docs):
+        link = doc + suffix
+        if link not in listed and link not in app.config.sitemap_excludes:
+            links.append((link, None))
+    for item in links:
+        queue.put(item)
+
+
 def setup(app):
     app.connect("config-inited", _configure, priority=100)
     app.add_css_file(f"{STATIC}/{PRINT_CSS}", media="print")
     app.add_js_file(f"{STATIC}/{PRINT_JS}", defer="defer")
     app.connect("html-page-context", _download_items, priority=600)
+    app.connect("build-finished", _complete_sitemap, priority=400)  # before sphinx-sitemap writes it (500)
     app.connect("build-finished", _finish)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
