@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -79,13 +80,26 @@ def read_table(name: str, data_dir=None) -> pd.DataFrame:
     """Table ``name`` of the data package with every column typed from the schema."""
     folder = Path(data_dir) if data_dir else paths.data_dir()
     resource = schema(name, folder)
-    frame = pd.read_csv(folder / resource["path"], dtype=str, keep_default_na=False).replace({"": None})
+    frame = _read_csv(folder / resource["path"], f"{folder.name}/{resource['path']}")
     for spec in resource["schema"]["fields"]:
         try:
             frame[spec["name"]] = _typed(frame, spec)
         except (ValueError, TypeError) as error:
             raise DataTypeError(_bad_cell(frame, spec, resource["path"], folder)) from error
     return frame
+
+
+def _read_csv(path: Path, name: str) -> pd.DataFrame:
+    """The CSV at ``path`` as strings; a row with the wrong number of fields is named, not a parser traceback."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False).replace({"": None})
+    except pd.errors.ParserError as error:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+        if not found:
+            raise DataTypeError(f"{name}: not a readable CSV ({error})") from error
+        expected, line, saw = found.groups()
+        raise DataTypeError(f"{name}, line {line}: {saw} fields where the header has {expected}; a cell that contains "
+                            "a comma must be in double quotes") from error
 
 
 class DataTypeError(ValueError):

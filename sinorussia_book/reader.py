@@ -217,7 +217,7 @@ class Seed:
 
 
 def catalogue_entries(readme: Path) -> dict[str, dict]:
-    """Per seed file, the fields of ``seeds/README.md`` (Title, Author, …, Argument)."""
+    """Per seed file, the fields of the catalogue ``data/seed_catalogue.md`` (Title, Author, …, Argument)."""
     entries: dict[str, dict] = {}
     current = None
     for line in readme.read_text(encoding="utf-8").splitlines():
@@ -240,7 +240,7 @@ def load_seeds(data_dir=None, seeds_dir=None) -> dict[str, Seed]:
     """Every seed of ``seeds.csv`` by file name, parsed."""
     data_dir = Path(data_dir) if data_dir else paths.data_dir()
     seeds_dir = Path(seeds_dir) if seeds_dir else data_dir.parent / "seeds"
-    readme = seeds_dir / "README.md"
+    readme = data_dir / "seed_catalogue.md"
     catalogue = catalogue_entries(readme) if readme.is_file() else {}
     seeds = {}
     for row in data.read_table("seeds", data_dir).to_dict("records"):

@@ -130,7 +130,7 @@ HONEST = [  # (problem set, question, value, why it is right)
     ("dedollarization", "q1_anchor_gap", 32, "an int where a number is asked"),
     ("dedollarization", "q2_convert", _conv_subclass, "a ValueError subclass, under another function name"),
     ("dedollarization", "q2_convert", lambda r, rate: r / rate if rate > 0 else (_ for _ in ()).throw(ValueError()), "a lambda"),
-    ("dedollarization", "q3_bounds", list(np.array(["F06", "F13", "F14", "F28"])), "numpy strings"),
+    ("dedollarization", "q3_bounds", list(np.array(["F13", "F14", "F28"])), "numpy strings"),
     ("central_asia", "q1_china_without_russia", pd.Series({"Kazakhstan": 0, "Kyrgyzstan": 0, "Tajikistan": 1, "Uzbekistan": 0}),
      "a Series"),
     ("security_synthesis", "q1_security_years", None, "zero-filled years"),
@@ -146,7 +146,7 @@ WRONG = [  # (problem set, question, value, what is wrong, words the message mus
     ("dedollarization", "q2_convert", _conv_zero_only, "accepts negative rates", "must raise ValueError"),
     ("dedollarization", "q2_convert", _conv_type_error, "the wrong exception", "must raise ValueError"),
     ("dedollarization", "q3_bounds", ["F99"], "a wrong id", "not the expected"),
-    ("dedollarization", "q3_bounds", ["F28", "F14", "F13", "F06"], "not sorted", "sort the list"),
+    ("dedollarization", "q3_bounds", ["F28", "F14", "F13"], "not sorted", "sort the list"),
     ("eu_policy", "q3_gap", 4.5, "the EU-28 figure", "EU-28"),
     ("history", "q1_first_seed_year", 10 ** 400, "a huge int (the grader cannot compare it)", "grader"),
 ]

@@ -39,12 +39,12 @@ def test_every_quote_occurs_in_its_seed(table):
 def test_seed_files_are_unchanged_and_catalogued():
     seeds = data.load_seeds()
     assert len(seeds) == 5
-    readme = (ROOT / "seeds" / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "data" / "seed_catalogue.md").read_text(encoding="utf-8")
     for row in seeds.itertuples():
         path = ROOT / "seeds" / row.seed
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert digest == row.sha256, f"seeds/{row.seed} changed: its sha256 differs from data/seeds.csv"
-        assert digest in readme, f"seeds/README.md lacks the sha256 of {row.seed}"
+        assert digest in readme, f"data/seed_catalogue.md lacks the sha256 of {row.seed}"
 
 
 CITATION = re.compile(r"^(?P<author>[^.()]{3,}[^()]*)\(?(?P<year>1[89]\d\d|20\d\d|n\.d\.)\)?[.,] (?P<title>.{10,})")
@@ -123,6 +123,15 @@ def test_loader_refuses_broken_data(data_copy):
     shutil.copyfile(FIXTURES / "wrong_type.csv", data_copy / "figures.csv")
     with pytest.raises(data.DataTypeError, match=r"data/figures.csv, line 3, field 'value': 'ten' is not of type number"):
         data.load_figures(data_dir=data_copy)
+
+
+def test_loader_names_a_row_with_an_unquoted_comma(data_copy):
+    """A quote with a comma but no double quotes shifts the row's fields: the loader names the line."""
+    lines = (data_copy / "events.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3] + ",an extra field"
+    (data_copy / "events.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(data.DataTypeError, match=r"data/events.csv, line 4: 12 fields where the header has 11"):
+        data.load_events(data_dir=data_copy)
 
 
 def test_no_row_is_lost(data_copy):

@@ -1,4 +1,4 @@
-"""Every quotation is carried by its marker: a seed quotation of four or more words in the book's
+"""Every quotation is carried by its marker: a seed quotation of three or more words in the book's
 prose must occur in the quote of a row (or in the seed passage) that an evidence marker of the
 same paragraph names. The helper `tests/helpers/quotations.py` prints the same list."""
 from __future__ import annotations
@@ -41,6 +41,13 @@ def test_a_quotation_carried_by_its_row_or_its_seed_passes(tmp_path):
     seed = "The paper says the alliance lasted “until it was finally dissolved in 1969” {evidence}`002_18acb9a6281ccb69.txt`."
     assert quotations.uncarried(_notebook(tmp_path, row), ROOT) == []
     assert quotations.uncarried(_notebook(tmp_path, seed), ROOT) == []
+
+
+def test_a_three_word_quotation_is_checked(tmp_path):
+    # "reached new heights" is the ISPI analysis's; E02 quotes the 2022 seed on the split of 1960.
+    text = "The analysis says cooperation “reached new heights” {evidence}`E02`."
+    problems = quotations.uncarried(_notebook(tmp_path, text), ROOT)
+    assert [p.quotation for p in problems] == ["reached new heights"]
 
 
 def test_short_or_non_seed_quotations_are_not_checked(tmp_path):

@@ -1,6 +1,6 @@
 """Is every quotation carried by its marker?
 
-A quotation in the book's prose (four or more words between quotation marks) that occurs in a
+A quotation in the book's prose (three or more words between quotation marks) that occurs in a
 seed must be contained in the quote of a data row -- or in the seed passage -- named by an
 ``{evidence}`` marker of the same paragraph. Otherwise the marker beside it shows the reader
 another passage, and the quotation cannot be checked from the page.
@@ -28,7 +28,7 @@ QUOTED = re.compile(r"\u201c([^\u201d]*)\u201d|\"([^\"\n]*)\"")
 ROLE = re.compile(r"\{evidence\}`([^`]*)`")
 ANY_ROLE = re.compile(r"\{[a-z:-]+\}`[^`]*`")
 ELLIPSIS = re.compile(r"\s*(?:\u2026|\.\.\.|\[\u2026\]|\[\.\.\.\])\s*")
-MIN_WORDS = 4
+MIN_WORDS = 3
 
 
 @dataclass(frozen=True)
