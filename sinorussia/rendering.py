@@ -14,9 +14,15 @@ cell stores Altair's own MIME bundle,
   GitHub's preview and nbviewer show;
 * ``text/plain`` — the chart's text alternative, for viewers that show only text.
 
-Nothing depends on an environment variable, a CDN or a script in the page.
+Nothing depends on a CDN or a script in the page. One environment variable changes what is
+stored: in the grader's sandbox (``SINORUSSIA_GRADING=1``, set by
+:mod:`sinorussia_grade.sandbox`) nobody sees the outputs, so a chart keeps only its Vega-Lite
+spec and text, and the two ``vl-convert`` conversions (most of a submission's CPU time) are
+skipped. The chart's data and encodings, which the grader reads, are the same.
 """
 from __future__ import annotations
+
+import os
 
 import altair as alt
 
@@ -89,9 +95,15 @@ def jupyterlab_vega(spec: dict) -> dict:
     return vega
 
 
+#: Set to ``"1"`` in the grader's sandbox: outputs are not kept, so charts are not drawn.
+GRADING_ENV = "SINORUSSIA_GRADING"
+
+
 def mimebundle(spec: dict, **_) -> dict:
     """Altair renderer: the Vega-Lite spec, its Vega for JupyterLab, a PNG fallback and
-    the text alternative."""
+    the text alternative (in the grader's sandbox only the spec and the text)."""
+    if os.environ.get(GRADING_ENV) == "1":
+        return {VEGALITE_MIME: spec, "text/plain": text_alternative(spec)}
     return {
         VEGALITE_MIME: spec,
         VEGA_MIME: jupyterlab_vega(spec),

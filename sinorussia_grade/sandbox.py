@@ -135,7 +135,9 @@ def environment() -> dict[str, str]:
     """The sandbox's whole environment."""
     return {"PATH": f"{VENV}/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
             "SINORUSSIA_DATA": str(DATA_DIR), "PYDEVD_DISABLE_FILE_VALIDATION": "1", "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1", "MPLCONFIGDIR": "/tmp/mpl", "JUPYTER_PLATFORM_DIRS": "1"}
+            "OMP_NUM_THREADS": "1", "MPLCONFIGDIR": "/tmp/mpl", "JUPYTER_PLATFORM_DIRS": "1",
+            # outputs are not kept: charts are not drawn to PNG and Vega (sinorussia.rendering)
+            "SINORUSSIA_GRADING": "1"}
 
 
 def filesystem(inputs: Path | None, limits: Limits) -> list[str]:
