@@ -179,7 +179,7 @@ def timeline_chart(events: pd.DataFrame):
         )
         return finish(
             points.add_params(pick).properties(width="container", height=260),
-            "China-Russia relations: every dated event in the seeds",
+            "China-Russia relations: the book's selection of dated events",
             sorted(set(events["source"])),
             f"Timeline of {len(events)} events from {events['date'].dt.year.min()} to {events['date'].dt.year.max()}, "
             "one row per theme; a dropdown filters the events by theme.",
