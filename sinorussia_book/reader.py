@@ -492,7 +492,8 @@ def external_page(reader: Reader) -> str:
     """The page of the rows that come from outside the seeds, each with its citation."""
     lines = [GENERATED, "", "# Sources outside the seeds", "",
              "A few rows add widely documented context from outside the five seeds. Each has an anchor "
-             "here with its full citation; no seed passage supports them.", ""]
+             "here with its full citation; no seed passage supports them. Some rows that rest on a seed "
+             "passage also cite outside sources; they are listed after them.", ""]
     for row_id in reader.external:
         table, row = reader.rows[row_id]
         label = _row_label(table, row)
@@ -501,14 +502,37 @@ def external_page(reader: Reader) -> str:
             f'<span class="reader-anchor" id="{_esc(row_id)}"></span><strong>{_esc(row_id)}</strong> '
             f'({_esc(TABLE_NOUNS.get(table, table))}{": " + _esc(label) if label else ""}). '
             f'{_esc(row.get("citation") or "No citation given.")}</p></div>', ""]
+    cited = seed_rows_with_outside_citations(reader)
+    if cited:
+        lines += ["## Seed rows that also cite outside sources", "",
+                  "These rows rest on a seed passage, but add context from outside the seeds, usually to correct "
+                  "or date what a seed says; their outside sources are cited here in full, and the row id links "
+                  "to its seed passage.", ""]
+        for row_id, table, row in cited:
+            label = _row_label(table, row)
+            seed = reader.seeds[row["seed"]]
+            lines += [
+                f'<div class="reader-passage reader-external"><p class="reader-text">'
+                f'<a class="reader-row" href="{_esc(seed.bibkey)}.html#{_esc(row_id)}"><strong>{_esc(row_id)}</strong></a> '
+                f'({_esc(TABLE_NOUNS.get(table, table))}{": " + _esc(label) if label else ""}; '
+                f'seed: {_esc(seed.short_name)}). {_esc(row["citation"])}</p></div>', ""]
     return "\n".join(lines)
+
+
+def seed_rows_with_outside_citations(reader: Reader) -> list[tuple[str, str, dict]]:
+    """Rows placed in a seed that also carry a citation of an outside source, in id order."""
+    return [(row_id, table, row) for row_id, (table, row) in sorted(reader.rows.items())
+            if row_id not in reader.external and (row.get("citation") or "").strip()
+            and row.get("seed") in reader.seeds]
 
 
 def index_page(reader: Reader) -> str:
     """``appendix/sources.md``: the seeds with links to their reader pages."""
     lines = [GENERATED, "", "# Sources: the seed articles", "",
-             "Every fact in this book comes from five seed articles, through the tables in `data/`: each row "
-             "names its seed and quotes the passage that supports it. A reader page per seed shows those "
+             "Every fact in this book comes from five seed articles, through the tables in `data/`, except a "
+             "few rows of widely documented outside context, marked external and cited in full on the page "
+             "linked at the end of this one. Each seed row names its seed and quotes the passage that supports "
+             "it. A reader page per seed shows those "
              "passages in context, with the quoted words highlighted, so that any claim can be checked "
              "against its source in one click. Every row id in the book — in the evidence markers, chart "
              "tooltips, explorers and the data appendix — links to its passage.", "",
