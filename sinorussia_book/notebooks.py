@@ -471,7 +471,8 @@ def reader_notebooks(ctx: Context) -> dict[str, nbformat.NotebookNode]:
     reader = reader_module.build(ctx.data_dir, book_root=ctx.root)
     out = {}
     index = [_md("# Sources: the seed articles\n\nEvery fact in the book comes from five seed articles through the "
-                 "tables in `data/`. Each page below shows the passages the book quotes, with the quoted words in "
+                 "tables in `data/`, except a few rows of widely documented outside context, marked external and "
+                 "cited in full on the last page of this folder. Each page below shows the passages the book quotes, with the quoted words in "
                  "bold.")]
     for seed in reader.seeds.values():
         page = f"{SOURCES}/{seed.bibkey}"
@@ -513,6 +514,15 @@ def reader_notebooks(ctx: Context) -> dict[str, nbformat.NotebookNode]:
         ctx.anchors[(external, row_id)] = _cell_id(row_id)
         cells.append(_md(f"**{row_id}** ({md_escape(reader_module.TABLE_NOUNS.get(table, table))}). "
                          f"{md_escape(row.get('citation') or 'No citation given.')}", row_id))
+    cited = reader_module.seed_rows_with_outside_citations(reader)
+    if cited:
+        cells.append(_md("## Seed rows that also cite outside sources\n\nThese rows rest on a seed passage but add "
+                         "context from outside the seeds, usually to correct or date what a seed says; their outside "
+                         "sources are cited here in full."))
+        for row_id, table, row in cited:
+            seed = reader.seeds[row["seed"]]
+            cells.append(_md(f"**{row_id}** ({md_escape(reader_module.TABLE_NOUNS.get(table, table))}; seed: "
+                             f"[{md_escape(seed.short_name)}]({seed.bibkey}.ipynb)). {md_escape(row['citation'])}"))
     out[external] = _notebook(cells)
     out[SOURCES] = _notebook([index[0], _md("\n".join(c.source for c in index[1:]))])
     return out
