@@ -67,10 +67,33 @@ def _json_block(layout: str, spec: dict) -> str:
     return f'<script type="application/json" data-layout="{layout}">{text}</script>'
 
 
+#: Marks a narrow layout's dataset whose values are the wide layout's dataset of the same name
+#: (``charts.js`` copies them before drawing): the rows are sent once, not twice.
+SHARED = "sinorussiaShared"
+
+
+def share_datasets(layouts: dict[str, dict]) -> dict[str, dict]:
+    """The layouts with each narrow dataset that equals the wide one of the same name replaced
+    by a reference to it (``{"name": ..., SHARED: "wide"}``); the wide layout is unchanged."""
+    wide = {d["name"]: d.get("values") for d in layouts["wide"].get("data", []) if "values" in d}
+    out = dict(layouts)
+    for name, layout in layouts.items():
+        if name == "wide":
+            continue
+        data = []
+        for entry in layout.get("data", []):
+            if "values" in entry and wide.get(entry["name"]) == entry["values"]:
+                entry = {**{k: v for k, v in entry.items() if k != "values"}, SHARED: "wide"}
+            data.append(entry)
+        out[name] = {**layout, "data": data} if "data" in layout else layout
+    return out
+
+
 def figure_html(spec: dict) -> str:
-    """The figure a page shows for one chart: its label and its compiled layouts."""
+    """The figure a page shows for one chart: its label and its compiled layouts (a dataset the
+    narrow layout shares with the wide one is written once)."""
     label = html.escape(spec.get("description") or "Chart", quote=True)
-    blocks = "\n".join(_json_block(name, vega) for name, vega in compile_layouts(spec).items())
+    blocks = "\n".join(_json_block(name, vega) for name, vega in share_datasets(compile_layouts(spec)).items())
     return (f'<figure class="{CLASS}" aria-label="{label}" data-narrow-below="{NARROW_BELOW}">\n'
             f'<div class="{CLASS}-view"></div>\n{blocks}\n</figure>')
 

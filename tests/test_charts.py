@@ -184,6 +184,23 @@ def test_the_book_compiles_both_layouts_to_vega():
     assert 'aria-label="Left, a bar' in html and "vegaEmbed" not in html
 
 
+def test_narrow_layout_shares_the_wide_layouts_rows_instead_of_repeating_them():
+    spec = CHART_BUILDERS["tajikistan"]().to_dict()
+    layouts = vega.compile_layouts(spec)
+    shared = vega.share_datasets(layouts)
+    wide_rows = {d["name"]: d["values"] for d in layouts["wide"]["data"] if "values" in d}
+    narrow = {d["name"]: d for d in shared["narrow"]["data"]}
+    assert shared["wide"] == layouts["wide"]
+    assert any(d.get(vega.SHARED) == "wide" for d in narrow.values()), "no dataset shared"
+    for name, entry in narrow.items():
+        if entry.get(vega.SHARED):
+            assert "values" not in entry and name in wide_rows
+    # a narrow dataset that differs from the wide one keeps its own rows
+    changed = {**layouts, "narrow": {**layouts["narrow"], "data": [
+        {**d, "values": [{**d["values"][0], "value": -1}]} if "values" in d else d for d in layouts["narrow"]["data"]]}}
+    assert all(vega.SHARED not in d for d in vega.share_datasets(changed)["narrow"]["data"])
+
+
 def test_mime_plugin_is_registered():
     from myst_nb.core.render import get_mime_priority, load_mime_renders
 

@@ -22,6 +22,23 @@
     return out;
   }
 
+  // A narrow layout's dataset marked sinorussiaShared takes the values of the wide layout's
+  // dataset of the same name (sinorussia_book/vega.py writes shared rows once).
+  function specFor(figure, layout) {
+    var all = blocks(figure);
+    var spec = JSON.parse(all[layout].textContent);
+    var wide = null;
+    (spec.data || []).forEach(function (d) {
+      if (d.sinorussiaShared !== "wide") { return; }
+      wide = wide || JSON.parse(all.wide.textContent);
+      var source = (wide.data || []).filter(function (w) { return w.name === d.name; })[0];
+      if (!source) { throw new Error("shared dataset " + d.name + " is missing from the wide layout"); }
+      d.values = source.values;
+      delete d.sinorussiaShared;
+    });
+    return spec;
+  }
+
   function layoutFor(figure) {
     var narrowBelow = Number(figure.dataset.narrowBelow || 0);
     return figure.clientWidth < narrowBelow && blocks(figure).narrow ? "narrow" : "wide";
@@ -104,7 +121,7 @@
     if (figure._view) { figure._view.finalize(); views.splice(views.indexOf(figure._view), 1); }
     holder.textContent = "";
     try {
-      var spec = JSON.parse(blocks(figure)[layout].textContent);
+      var spec = specFor(figure, layout);
       var view = new vega.View(vega.parse(spec), { renderer: "svg", container: holder, hover: true });
       view.tooltip(tooltipHandler);
       view.addEventListener("click", onClick);
