@@ -38,6 +38,8 @@ The two rewrites of sources, for the lead to run on ``chapters/*.ipynb``:
 """
 from __future__ import annotations
 
+import hashlib
+
 import argparse
 import copy
 import re
@@ -425,15 +427,21 @@ def _cell_id(text: str) -> str:
 
 
 def _md(source: str, cell_id: str | None = None):
+    """A Markdown cell; its id is ``cell_id`` or, so that the pack is byte-reproducible, a hash of its text."""
     cell = nbformat.v4.new_markdown_cell(source)
-    if cell_id:
-        cell.id = _cell_id(cell_id)
+    cell.id = _cell_id(cell_id) if cell_id else "md-" + hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
     return cell
 
 
 def _notebook(cells) -> nbformat.NotebookNode:
+    """A notebook of ``cells`` (a repeated cell id gets a numbered suffix)."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = dict(KERNEL)
+    seen: dict[str, int] = {}
+    for cell in cells:
+        seen[cell.id] = seen.get(cell.id, 0) + 1
+        if seen[cell.id] > 1:
+            cell.id = f"{cell.id}-{seen[cell.id]}"
     nb.cells = cells
     return nb
 

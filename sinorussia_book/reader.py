@@ -26,6 +26,8 @@ Run by ``python -m sinorussia_book.pages`` (``make pages``).
 """
 from __future__ import annotations
 
+import functools
+
 import html
 import re
 import statistics
@@ -181,17 +183,24 @@ def _without(flat: str, where: list[int], drop: set[int]) -> tuple[str, list[int
     return "".join(c for i, c in enumerate(flat) if i not in drop), [w for i, w in enumerate(where) if i not in drop]
 
 
+@functools.lru_cache(maxsize=4096)
+def _search_variants(text: str) -> tuple[tuple[str, list[int]], tuple[str, list[int]]]:
+    """The normalised ``text`` with a line-break hyphen kept and dropped, each with the index in
+    ``text`` of every character (computed once per passage: every row is searched in it)."""
+    flat, where = _normalised_map(text)
+    breaks = [m.start() for m in re.finditer(r"(?<=\w)- (?=\w)", flat)]
+    kept = _without(flat, where, {b + 1 for b in breaks})
+    dropped = _without(flat, where, {b for b in breaks} | {b + 1 for b in breaks})
+    return kept, dropped
+
+
 def locate(quote: str, text: str) -> tuple[int, int] | None:
     """The span of ``text`` that matches ``quote`` under the provenance check's
     normalisation, with a line-break hyphen kept or dropped; ``None`` if absent."""
     needle = normalise(quote)
     if not needle:
         return None
-    flat, where = _normalised_map(text)
-    breaks = [m.start() for m in re.finditer(r"(?<=\w)- (?=\w)", flat)]
-    kept = _without(flat, where, {b + 1 for b in breaks})
-    dropped = _without(flat, where, {b for b in breaks} | {b + 1 for b in breaks})
-    for variant, positions in (kept, dropped):
+    for variant, positions in _search_variants(text):
         at = variant.find(needle)
         if at >= 0:
             return positions[at], positions[at + len(needle) - 1] + 1

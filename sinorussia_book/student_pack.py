@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -79,6 +80,10 @@ in `data/` by themselves, as long as they stay in this folder.
 """
 
 
+#: 2026-01-01 00:00 UTC: the time of every entry of the wheel (as of the pack's zip entries)
+FIXED_TIME = 1767225600
+
+
 def _wheel(root: Path, out_dir: Path) -> Path:
     """Build a wheel of the chapters' package ``sinorussia`` alone."""
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -94,8 +99,10 @@ def _wheel(root: Path, out_dir: Path) -> Path:
             f'requires-python = "{project["requires-python"]}"\ndependencies = [{deps}]\n\n'
             '[tool.setuptools]\npackages = ["sinorussia"]\n\n'
             f'[tool.setuptools.data-files]\n"{LAB_SETTINGS_DIR}" = ["overrides.json"]\n', encoding="utf-8")
+        # SOURCE_DATE_EPOCH: the wheel's entries carry one fixed time, so the pack is byte-reproducible
         subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                        "--wheel-dir", str(out_dir), str(src)], check=True)
+                        "--wheel-dir", str(out_dir), str(src)], check=True,
+                       env={**os.environ, "SOURCE_DATE_EPOCH": str(FIXED_TIME)})
     return next(out_dir.glob("sinorussia-*.whl"))
 
 

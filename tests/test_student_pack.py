@@ -99,3 +99,12 @@ def test_pack_installs_and_runs_every_notebook_in_a_fresh_venv(pack, tmp_path):
     assert str(folder / ".venv" / "share" / "jupyter" / "lab") in paths
     for notebook in sorted((folder / "chapters").glob("*.ipynb")) + sorted((folder / "problem-sets").glob("*.ipynb")):
         _run([str(venv / "jupyter"), "execute", "--inplace", notebook.name], notebook.parent, env)
+
+
+def test_pack_is_byte_reproducible(pack, tmp_path):
+    """Built again from the same sources, the pack is the same file (fixed zip and wheel times,
+    cell ids from the cells' text): an unchanged book does not hand students a 'new' pack."""
+    from sinorussia_book import student_pack
+
+    again = student_pack.build_pack(tmp_path / "again.zip")
+    assert again.read_bytes() == pack.read_bytes(), "the pack changed although its sources did not"
