@@ -537,7 +537,7 @@ def policy_matrix_chart(recommendations: pd.DataFrame):
                      alt.Tooltip("seed_label:N", title="Seed"), alt.Tooltip("quote:N", title="Quote"), *row_tooltip()],
         ).add_params(pick).properties(width="container", height=22 * data["instrument"].nunique() if narrow else 200)
         return finish(
-            chart, "What the seeds tell the EU to do", sorted(set(data["seed_label"])),
+            chart, "What the seeds advise: the EU, and in one text the US and its partners", sorted(set(data["seed_label"])),
             f"A matrix of {len(data)} recommendations by seed and instrument, coloured by whom they target; a drop-down shows one seed.",
             subtitle="Hover or tap a square for the recommendation and its quote; pick a seed to see its advice alone.",
             narrow=narrow, legend_columns=1,
@@ -572,7 +572,7 @@ def engagement_chart(recommendations: pd.DataFrame):
             tooltip=[alt.Tooltip("mean(engagement_score):Q", title="Average score", format=".2f")])
         return finish(
             (points + mean).properties(width="container", height=240 if narrow else 260),
-            "From engagement to pressure: the seeds' advice over time",
+            "Engagement or pressure? The seeds' advice by year of writing (a pattern to test)",
             sorted(set(data["source"])),
             "Recommendations placed by year of writing and by our engagement-to-pressure score; the tick is each year's average: "
             + "; ".join(f"{year}: {score:+.2f}" for year, score in data.groupby("year")["engagement_score"].mean().items()) + ".",
