@@ -85,13 +85,16 @@ def _bib_entries(bibfile: Path, short_names: dict[str, str]) -> dict[str, tuple[
     """bibkey -> (author-year label, one-line reference) from ``references.bib``.
 
     A seed's label is its short name ("Fragile alliance 2019", as in the book's markers);
-    other works read "Surname Year", "Surname and Surname Year" or "Surname et al. Year"."""
+    other works read "Surname Year", "Surname and Surname Year" or "Surname et al. Year".
+    The reference ends with the entry's ``note`` (which seed cites the work, "External
+    context, not a seed", a title or year that is the book's inference), as the HTML
+    bibliography prints it."""
     from pybtex.database import parse_file
 
     from pybtex.richtext import Text
 
     def plain(text: str) -> str:
-        return Text.from_latex(text).render_as("text")
+        return Text.from_latex(re.sub(r"\\url\{([^}]*)\}", r"\1", text)).render_as("text")
 
     out = {}
     for key, entry in parse_file(str(bibfile)).entries.items():
@@ -110,7 +113,9 @@ def _bib_entries(bibfile: Path, short_names: dict[str, str]) -> dict[str, tuple[
             or entry.fields.get("institution") or ""
         authors = "; ".join(plain(str(p)) for p in people) or "Anonymous"
         reference = f"{authors} ({year}). *{plain(entry.fields.get('title', ''))}*. {plain(where)}".strip()
-        out[key] = (label, re.sub(r"\s+", " ", reference).rstrip(". ") + ".")
+        reference = re.sub(r"\s+", " ", reference).rstrip(". ") + "."
+        note = re.sub(r"\s+", " ", plain(entry.fields.get("note", ""))).strip().rstrip(".")
+        out[key] = (label, f"{reference} {note}." if note else reference)
     return out
 
 
@@ -463,7 +468,10 @@ def glossary_notebook(ctx: Context):
 
 def bibliography_notebook(ctx: Context):
     """``appendix/bibliography.ipynb``: one cell per entry of ``references.bib`` (cell id = its key)."""
-    cells = [_md("# Bibliography\n\nThe five seed articles and the main works they cite.")]
+    cells = [_md("# Bibliography\n\nThe five seed articles and the main works they cite. Entries marked \"External "
+                 "context, not a seed\" are neither; with the other outside sources, whose full citations are on "
+                 f"the page [Sources outside the seeds]({_relative(SOURCES + '/external', BIBLIOGRAPHY)}), they "
+                 "support the few widely documented facts the book adds.")]
     for key, (label, reference) in sorted(ctx.bib.items(), key=lambda kv: kv[1][0].lower()):
         cells.append(_md(f"**{md_escape(label)}**. {reference}", key))
     return _notebook(cells)
