@@ -1,4 +1,4 @@
-"""Every quotation is carried by its marker: a seed quotation of three or more words in the book's
+"""Every quotation is carried by its marker: a seed quotation of two or more words (three on the errata page) in the book's
 prose must occur in the quote of a row (or in the seed passage) that an evidence marker of the
 same paragraph names. The helper `tests/helpers/quotations.py` prints the same list."""
 from __future__ import annotations
@@ -50,6 +50,19 @@ def test_a_three_word_quotation_is_checked(tmp_path):
     assert [p.quotation for p in problems] == ["reached new heights"]
 
 
+def test_a_two_word_quotation_is_checked(tmp_path):
+    # "reached new" ... a two-word seed phrase beside a marker that does not carry it
+    text = "The analysis calls the cooperation \u201cnew heights\u201d {evidence}`E02`."
+    problems = quotations.uncarried(_notebook(tmp_path, text), ROOT)
+    assert [p.quotation for p in problems] == ["new heights"]
+
+
+def test_the_errata_page_checks_quotations_of_three_words_or_more():
+    assert quotations.quotations("The book said \u201cmore than\u201d here.", 3) == []
+    assert quotations.quotations("The book said \u201cmore than\u201d here.") == ["more than"]
+    assert quotations.PAGE_MIN_WORDS["instructors/errata.md"] == 3
+
+
 def test_short_or_non_seed_quotations_are_not_checked(tmp_path):
-    text = "We call it a “durable axis” here, and a phrase “that no seed contains at all anywhere” {evidence}`E02`."
+    text = "We call it an “axis” here, and a phrase “that no seed contains at all anywhere” {evidence}`E02`."
     assert quotations.uncarried(_notebook(tmp_path, text), ROOT) == []
