@@ -238,6 +238,12 @@ def economy_asymmetry_chart(figures: pd.DataFrame):
     return responsive(build)
 
 
+def _seed_phrase(data: pd.DataFrame) -> str:
+    """'the seed gives it' when every row comes from one seed, else 'the seeds give it', so a
+    caption never presents a single source as several."""
+    return "the seed gives it" if data["source"].nunique() == 1 else "the seeds give it"
+
+
 def membership_chart(memberships: pd.DataFrame, organisations: pd.DataFrame):
     """Who belonged to the Shanghai Five and the SCO, and from when, with a click selection
     that highlights one member state across both bodies."""
@@ -262,7 +268,7 @@ def membership_chart(memberships: pd.DataFrame, organisations: pd.DataFrame):
             chart,
             "From the Shanghai Five to the SCO",
             sorted(set(data["source"])),
-            "Membership by body and year joined, as the seeds give it: " + "; ".join(
+            f"Membership by body and year joined, as {_seed_phrase(data)}: " + "; ".join(
                 f"{body}: " + ", ".join(f"{m.member} ({m.joined_year})" for m in group.itertuples())
                 for body, group in data.sort_values(["joined_year", "member"]).groupby("body", sort=False)
             ) + ". Click a square to highlight a member.",
