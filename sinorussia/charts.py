@@ -631,7 +631,7 @@ def positions_chart(positions: pd.DataFrame):
             sorted(set(data["source"])),
             f"A grid of each seed's answer (no, leans no, mixed, leans yes, yes) to {len(questions)} questions about the partnership, "
             f"seeds ordered by year of writing ({_year_span(data['year'])}); a drop-down shows one question. "
-            "Blank cells mean the seed does not address the question.",
+            "Blank cells mean the seed does not answer the question.",
             subtitle=subtitle, notes=[f"{n}: {q}" for q, n in numbers.items()] if narrow else (),
             narrow=narrow, legend_columns=3,
         )
