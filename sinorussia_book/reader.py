@@ -474,23 +474,41 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def shown_counts(reader: Reader, seed: Seed) -> dict[str, int]:
+    """How much of a seed its page shows: the seed's paragraphs and numbered notes, the
+    paragraphs shown (all quoted by rows), the notes shown and how many of those rows quote."""
+    shown = reader.shown_blocks(seed)
+    return {"paragraphs": sum(1 for b in seed.blocks if b.note is None),
+            "notes": sum(1 for b in seed.blocks if b.note is not None),
+            "shown_paragraphs": sum(1 for b in shown if b.note is None),
+            "shown_notes": sum(1 for b in shown if b.note is not None),
+            "quoted_notes": sum(1 for b in shown if b.note is not None and b.spans)}
+
+
 def seed_page(reader: Reader, seed: Seed) -> str:
     """The reader page of one seed, as MyST Markdown."""
     notes = reader.shown_notes(seed)
     blocks = reader.shown_blocks(seed)
-    quoted = sum(1 for b in blocks if b.spans)
+    c = shown_counts(reader, seed)
+    if c["notes"]:
+        shown = (f"Of its {c['paragraphs']} paragraphs the page shows only the {c['shown_paragraphs']} that "
+                 f"rows of the book's tables quote; of its {c['notes']} numbered notes it shows "
+                 f"{c['shown_notes']}: the {c['quoted_notes']} that rows quote and the "
+                 f"{c['shown_notes'] - c['quoted_notes']} others that those paragraphs or the book's evidence "
+                 "markers refer to. All are in the seed's order")
+    else:
+        shown = (f"Of its {c['paragraphs']} paragraphs (it has no numbered notes) the page shows only the "
+                 f"{c['shown_paragraphs']} that rows of the book's tables quote, in the seed's order")
     lines = [GENERATED, "", f"# {seed.short_name}", ""]
     lines += _reference_table(seed) + [""]
     if seed.catalogue.get("Argument"):
         lines += [f"**The argument, in the catalogue's summary.** {seed.catalogue['Argument']}", ""]
     lines += [
         "## The passages the book relies on", "",
-        f"This is a third-party text, quoted here for teaching and criticism. Of its {len(seed.blocks)} "
-        f"paragraphs and notes the page shows only the {quoted} that rows of the book's tables quote, "
-        f"in the seed's order, and the {len(blocks) - quoted} numbered notes those paragraphs or the "
-        "book's evidence markers refer to; the text is reproduced as the seed file has it, line breaks, "
-        "hyphenation and typing errors included. The quoted words are highlighted; under each passage "
-        "are the ids of the rows that quote it. Every row id in the book links here.", "",
+        f"This is a third-party text, quoted here for teaching and criticism. {shown}; the text is "
+        "reproduced as the seed file has it, line breaks, hyphenation and typing errors included. The "
+        "quoted words are highlighted; under each passage are the ids of the rows that quote it. Every "
+        "row id in the book links here.", "",
     ]
     for block in blocks:
         lines += [passage_html(reader, seed, block, notes), ""]
@@ -550,12 +568,13 @@ def index_page(reader: Reader) -> str:
              "recorded; \"unknown\" means the text does not say.", "",
              ]
     for seed in reader.seeds.values():
-        shown = reader.shown_blocks(seed)
+        c = shown_counts(reader, seed)
+        notes = (f" and {c['shown_notes']} of the seed's {c['notes']} numbered notes ({c['quoted_notes']} of "
+                 "them quoted)" if c["notes"] else "; the seed has no numbered notes")
         lines.append(
             f"- **[{seed.short_name}](sources/{seed.bibkey}.md)**. Author: {_one_line(seed.entry['author'])}. "
             f"Published in: {_one_line(seed.entry['publisher'])}. Year: {seed.entry['year']}. The page shows "
-            f"{sum(1 for b in shown if b.spans)} quoted paragraphs and {sum(1 for b in shown if not b.spans)} "
-            "of the seed's numbered notes.")
+            f"{c['shown_paragraphs']} quoted paragraphs{notes}.")
     lines += ["", f"Rows from outside the seeds: [their citations](sources/{links.EXTERNAL_PAGE}.md).", ""]
     return "\n".join(lines)
 

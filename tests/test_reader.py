@@ -121,6 +121,29 @@ def test_no_reader_page_shows_a_paragraph_that_no_row_quotes(model, generated):
         assert len(shown) < len(seed.blocks), seed.bibkey
 
 
+def _stated_and_shown_counts(text: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(paragraphs, notes) a reader page says it shows, and (paragraphs, notes) it shows."""
+    stated_p = int(re.search(r"the page shows only the (\d+) that rows", text).group(1))
+    notes = re.search(r"numbered notes it shows (\d+)", text)
+    classes = re.findall(r'<div class="(reader-passage[^"]*)"', text)
+    shown_notes = sum(1 for c in classes if "reader-note" in c)
+    shown_p = sum(1 for c in classes if "reader-note" not in c and "reader-external" not in c)
+    return (stated_p, int(notes.group(1)) if notes else 0), (shown_p, shown_notes)
+
+
+def test_each_page_states_the_paragraphs_and_notes_it_shows(model, generated):
+    """Round 8: the pages counted quoted notes as paragraphs ('21 quoted paragraphs and 9 of the
+    seed's numbered notes' for a page showing 16 paragraphs and 14 notes)."""
+    index = generated[f"{links.READER_DIR}.md"]
+    for seed in model.seeds.values():
+        text = generated[f"{links.READER_DIR}/{seed.bibkey}.md"]
+        stated, shown = _stated_and_shown_counts(text)
+        assert stated == shown, f"{seed.bibkey}: the page says it shows {stated}, it shows {shown}"
+        line = next(l for l in index.splitlines() if f"(sources/{seed.bibkey}.md)" in l)
+        said = re.search(r"The page shows (\d+) quoted paragraphs(?: and (\d+) of the seed's)?", line)
+        assert (int(said.group(1)), int(said.group(2) or 0)) == shown, f"sources index, {seed.bibkey}: {line[-120:]}"
+
+
 def test_a_quote_not_in_its_seed_is_an_error():
     seed = reader.Seed("x.txt", "x", "X", {}, {}, reader.seed_blocks("One paragraph.\n\nAnother one.\n"))
     with pytest.raises(reader.ReaderError, match="row Z9: quote not found"):
