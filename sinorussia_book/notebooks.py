@@ -486,10 +486,12 @@ def reader_notebooks(ctx: Context) -> dict[str, nbformat.NotebookNode]:
 
     reader = reader_module.build(ctx.data_dir, book_root=ctx.root)
     out = {}
+    external = f"{SOURCES}/{links.EXTERNAL_PAGE}"
     index = [_md("# Sources: the seed articles\n\nEvery fact in the book comes from five seed articles through the "
-                 "tables in `data/`, except a few rows of widely documented outside context, marked external and "
-                 "cited in full on the last page of this folder. Each page below shows the passages the book quotes, with the quoted words in "
-                 "bold.")]
+                 "tables in `data/`, except widely documented outside context: a few rows marked external, and a "
+                 "few seed rows that add outside sources to a seed passage, usually to correct or date it; all are "
+                 f"cited in full on the page [Sources outside the seeds]({_relative(external, SOURCES)}). Each "
+                 "page below shows the passages the book's rows quote, with the quoted words in bold.")]
     for seed in reader.seeds.values():
         page = f"{SOURCES}/{seed.bibkey}"
         ctx.anchors[(page, "")] = "reference"
@@ -500,8 +502,9 @@ def reader_notebooks(ctx: Context) -> dict[str, nbformat.NotebookNode]:
                      f"- **Author or institution:** {md_escape(seed.catalogue.get('Author') or entry['author'])}\n"
                      f"- **Published in:** {md_escape(seed.catalogue.get('Publisher') or entry['publisher'])}\n"
                      f"- **Date:** {md_escape(seed.catalogue.get('Date') or entry['date_note'])}\n\n"
-                     "A third-party text, quoted for teaching and criticism: only the passages the book's rows quote "
-                     "and the notes they refer to are shown, in the seed's order.", "reference")]
+                     "A third-party text, quoted for teaching and criticism: only the passages the book's rows quote, "
+                     "and the seed's notes that those passages or the book's evidence markers refer to, are shown, "
+                     "in the seed's order.", "reference")]
         for block in reader.shown_blocks(seed):
             cell_id = f"note-{block.note}" if block.note is not None else f"p{block.line}"
             text = _bold_quotes(block)
@@ -521,7 +524,6 @@ def reader_notebooks(ctx: Context) -> dict[str, nbformat.NotebookNode]:
         out[page] = _notebook(cells)
         index.append(_md(f"- [{md_escape(seed.short_name)}]({seed.bibkey}.ipynb): {md_escape(entry['author'])}, "
                          f"{entry['year']}"))
-    external = f"{SOURCES}/{links.EXTERNAL_PAGE}"
     cells = [_md("# Sources outside the seeds\n\nA few rows add widely documented context from outside the five "
                  "seeds; each is listed with its full citation.")]
     ctx.anchors[(external, "")] = cells[0].id

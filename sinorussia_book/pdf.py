@@ -232,8 +232,10 @@ def front_matter_html(meta: dict, parts: list[Part], first_pages: list[int]) -> 
             f'<section class="title-page"><h1>{e(meta["title"])}</h1><p>{e(meta["author"])}</p>'
             f'<p class="edition">Printed edition of version {e(meta["version"])}, © {e(meta["copyright"])}.<br>'
             'Every fact in this book comes from five seed articles through the tables in <code>data/</code>, '
-            'except a few rows of widely documented outside context, marked external and cited in full; '
-            'each numbered note gives the quote a claim rests on and its source.</p>'
+            'except widely documented outside context (a few rows marked external, and a few seed rows that '
+            'add outside sources), all cited in full; each numbered note gives the quote a claim rests on and '
+            'its source, or, where a claim rests on a whole seed or on one of its notes, that seed\'s reference '
+            'or the note.</p>'
             f'{address}</section>'
             f'<section class="contents"><h2>Contents</h2>{"".join(rows)}</section></body></html>')
 

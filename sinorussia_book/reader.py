@@ -519,7 +519,8 @@ def external_page(reader: Reader) -> str:
     """The page of the rows that come from outside the seeds, each with its citation."""
     lines = [GENERATED, "", "# Sources outside the seeds", "",
              "A few rows add widely documented context from outside the five seeds. Each has an anchor "
-             "here with its full citation; no seed passage supports them. Some rows that rest on a seed "
+             "here with its full citation; what they add (usually a date) rests on no seed passage, though "
+             "a seed may mention the event. Some rows that rest on a seed "
              "passage also cite outside sources; they are listed after them.", ""]
     for row_id in reader.external:
         table, row = reader.rows[row_id]
@@ -556,13 +557,16 @@ def seed_rows_with_outside_citations(reader: Reader) -> list[tuple[str, str, dic
 def index_page(reader: Reader) -> str:
     """``appendix/sources.md``: the seeds with links to their reader pages."""
     lines = [GENERATED, "", "# Sources: the seed articles", "",
-             "Every fact in this book comes from five seed articles, through the tables in `data/`, except a "
-             "few rows of widely documented outside context, marked external and cited in full on the page "
-             "linked at the end of this one. Each seed row names its seed and quotes the passage that supports "
-             "it. A reader page per seed shows those "
-             "passages in context, with the quoted words highlighted, so that any claim can be checked "
-             "against its source in one click. Every row id in the book — in the evidence markers, chart "
-             "tooltips, explorers and the data appendix — links to its passage.", "",
+             "Every fact in this book comes from five seed articles, through the tables in `data/`, except "
+             "widely documented outside context: a few rows marked external, and a few seed rows that add "
+             "outside sources to a seed passage, usually to correct or date it; all are cited in full on the page "
+             "linked at the end of this one. Each seed row names its seed and quotes the passage that "
+             "supports it. A reader page per seed shows those passages in context, with the quoted words "
+             "highlighted, so that a claim resting on a row can be checked against the row's passage in one "
+             "click. Every row id in the book — in the evidence markers, chart tooltips, explorers and the "
+             "data appendix — links to its passage. A marker that names a whole seed or one of its numbered "
+             "notes leads to the seed's reference or to that note: the page shows only the paragraphs that "
+             "rows quote, so the passage behind such a claim may not be on it.", "",
              "The seeds are kept byte for byte as supplied (`seeds/`); they are third-party texts, quoted "
              "only briefly and with attribution, never republished whole. Only what each text shows is "
              "recorded; \"unknown\" means the text does not say.", "",
