@@ -68,9 +68,11 @@ def _seed_texts(root: str) -> dict[str, tuple[str, tuple[str, str]]]:
 
 
 def _contains(haystack_variants: tuple[str, str], needle: str) -> bool:
+    """Whether ``needle`` occurs in a passage, compared without case: a quotation that starts
+    mid-sentence ("another area in which") is still the seed's "Another area in which"."""
     from sinorussia import provenance
-    flat = provenance.normalise(needle)
-    return bool(flat) and any(flat in h for h in haystack_variants)
+    flat = provenance.normalise(needle).casefold()
+    return bool(flat) and any(flat in h.casefold() for h in haystack_variants)
 
 
 def carriers(root: str, ref: str) -> list[tuple[str, str]]:
