@@ -50,6 +50,13 @@ def test_a_three_word_quotation_is_checked(tmp_path):
     assert [p.quotation for p in problems] == ["reached new heights"]
 
 
+def test_a_quotation_that_starts_mid_sentence_in_lower_case_is_checked(tmp_path):
+    # the seed has "Another area in which Russia is increasingly dependent on China"; E02 does not carry it
+    text = "The paper calls technology \u201canother area in which Russia is increasingly dependent\u201d {evidence}`E02`."
+    problems = quotations.uncarried(_notebook(tmp_path, text), ROOT)
+    assert [p.quotation for p in problems] == ["another area in which Russia is increasingly dependent"]
+
+
 def test_a_two_word_quotation_is_checked(tmp_path):
     # "reached new" ... a two-word seed phrase beside a marker that does not carry it
     text = "The analysis calls the cooperation \u201cnew heights\u201d {evidence}`E02`."
