@@ -627,7 +627,7 @@ def positions_chart(positions: pd.DataFrame):
         subtitle = "Answers are the book's coding of each seed (positions.csv); hover or tap for the supporting quote."
         return finish(
             alt.layer(*layers).add_params(pick).properties(width="container", height=190 if narrow else 230),
-            "Five sources, five questions: what each concludes",
+            "Five sources, five questions: the book's coding of each answer",
             sorted(set(data["source"])),
             f"A grid of each seed's answer (no, leans no, mixed, leans yes, yes) to {len(questions)} questions about the partnership, "
             f"seeds ordered by year of writing ({_year_span(data['year'])}); a drop-down shows one question. "
