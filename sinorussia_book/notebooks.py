@@ -112,6 +112,11 @@ def _bib_entries(bibfile: Path, short_names: dict[str, str]) -> dict[str, tuple[
         where = entry.fields.get("journal") or entry.fields.get("howpublished") or entry.fields.get("publisher") \
             or entry.fields.get("institution") or ""
         authors = "; ".join(plain(str(p)) for p in people) or "Anonymous"
+        if people and not entry.persons.get("author"):  # an edited volume: say so, as the HTML bibliography does
+            authors += " (eds.)" if len(people) > 1 else " (ed.)"
+        series = " ".join(plain(entry.fields[f]) for f in ("type", "number") if entry.fields.get(f))
+        if series:  # a working paper: its series and number (a note may rest on the number)
+            where = f"{series}, {where}" if where else series
         reference = f"{authors} ({year}). *{plain(entry.fields.get('title', ''))}*. {plain(where)}".strip()
         reference = re.sub(r"\s+", " ", reference).rstrip(". ") + "."
         note = re.sub(r"\s+", " ", plain(entry.fields.get("note", ""))).strip().rstrip(".")

@@ -233,9 +233,10 @@ def front_matter_html(meta: dict, parts: list[Part], first_pages: list[int]) -> 
             f'<p class="edition">Printed edition of version {e(meta["version"])}, © {e(meta["copyright"])}.<br>'
             'Every fact in this book comes from five seed articles through the tables in <code>data/</code>, '
             'except widely documented outside context (a few rows marked external, and a few seed rows that '
-            'add outside sources), all cited in full; each numbered note gives the quote a claim rests on and '
-            'its source, or, where a claim rests on a whole seed or on one of its notes, that seed\'s reference '
-            'or the note.</p>'
+            'add outside sources), all cited in full on the page &#8220;Sources outside the seeds&#8221; of '
+            'the web edition, which this printed edition leaves out; each numbered note gives the quote a claim '
+            'rests on and its source (for a row from outside the seeds, its citation, shortened if long), or, '
+            'where a claim rests on a whole seed or on one of its notes, that seed\'s reference or the note.</p>'
             f'{address}</section>'
             f'<section class="contents"><h2>Contents</h2>{"".join(rows)}</section></body></html>')
 

@@ -135,3 +135,12 @@ def test_the_chart_bundle_carries_vega_for_jupyterlab():
     assert vega["$schema"].endswith("/vega/v5.json") and vega["usermeta"]["embedOptions"]["renderer"] == "svg"
     assert "container" not in str(vega.get("width", "")) and vega == rendering.jupyterlab_vega(
         found[0][rendering.VEGALITE_MIME]), "deterministic (nbval compares it)"
+
+
+def test_bibliography_names_editors_and_working_paper_numbers_as_the_html_does():
+    """An edited volume's editors are not its authors, and a note that rests on a working paper's number
+    needs the number (reading 10-C2, C2-3)."""
+    bib = notebooks.build_context(ROOT).bib
+    assert bib["ferrari2019"][1].startswith("Ferrari, Aldo; Tafuro Ambrosetti, Eleonora (eds.) (2019).")
+    assert "NBER Working Paper 23134" in bib["ilzetzki2017"][1]
+    assert "(ed" not in bib["anderson2013"][1]
