@@ -51,7 +51,7 @@ SITE_FOLDER = "_static/pdf"
 CHAPTER_PART = "Themes"
 BACK_MATTER = [("For instructors", ["instructors/guide"]),
                ("Appendices", ["appendix/glossary", "appendix/data", "appendix/bibliography"]),
-               ("Sources", ["appendix/sources"])]
+               ("Sources", ["appendix/sources", "appendix/sources/external"])]
 #: A4 minus the print stylesheet's side margins (16 mm each), in CSS px: the width a
 #: page is laid out at, so that charts draw their wide layout at the width they print at.
 PRINT_WIDTH_PX = round((210 - 32) / 25.4 * 96)
@@ -233,10 +233,10 @@ def front_matter_html(meta: dict, parts: list[Part], first_pages: list[int]) -> 
             f'<p class="edition">Printed edition of version {e(meta["version"])}, © {e(meta["copyright"])}.<br>'
             'Every fact in this book comes from five seed articles through the tables in <code>data/</code>, '
             'except widely documented outside context (a few rows marked external, and a few seed rows that '
-            'add outside sources), all cited in full on the page &#8220;Sources outside the seeds&#8221; of '
-            'the web edition, which this printed edition leaves out; each numbered note gives the quote a claim '
-            'rests on and its source (for a row from outside the seeds, its citation, shortened if long), or, '
-            'where a claim rests on a whole seed or on one of its notes, that seed\'s reference or the note.</p>'
+            'add outside sources), all cited in full in the final section, &#8220;Sources outside the seeds&#8221;; '
+            'each numbered note gives the quote a claim rests on and its source (for a row from outside the '
+            'seeds, its citation, shortened if long), or, where a claim rests on a whole seed or on one of its '
+            'notes, that seed\'s reference or the note.</p>'
             f'{address}</section>'
             f'<section class="contents"><h2>Contents</h2>{"".join(rows)}</section></body></html>')
 

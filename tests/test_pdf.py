@@ -95,7 +95,8 @@ def test_report_records_the_page_count(report, book):
 def test_book_holds_every_part_in_order(report):
     docs = [part["doc"] for part in report["parts"]]
     assert docs[:7] == [f"chapters/{p.stem}" for p in sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))]
-    for needed in ("instructors/guide", "appendix/glossary", "appendix/data", "appendix/bibliography", "appendix/sources"):
+    for needed in ("instructors/guide", "appendix/glossary", "appendix/data", "appendix/bibliography", "appendix/sources",
+                   "appendix/sources/external"):
         assert needed in docs
 
 
