@@ -114,14 +114,24 @@ def _bib_entries(bibfile: Path, short_names: dict[str, str]) -> dict[str, tuple[
         authors = "; ".join(plain(str(p)) for p in people) or "Anonymous"
         if people and not entry.persons.get("author"):  # an edited volume: say so, as the HTML bibliography does
             authors += " (eds.)" if len(people) > 1 else " (ed.)"
-        series = " ".join(plain(entry.fields[f]) for f in ("type", "number") if entry.fields.get(f))
-        if series:  # a working paper: its series and number (a note may rest on the number)
-            where = f"{series}, {where}" if where else series
+        if entry.fields.get("journal"):  # an article: volume, issue and pages, as the seeds print them
+            where = _article_where(plain(where), *(plain(entry.fields.get(f, "")) for f in ("volume", "number", "pages")))
+        else:
+            series = " ".join(plain(entry.fields[f]) for f in ("type", "number") if entry.fields.get(f))
+            if series:  # a working paper: its series and number (a note may rest on the number)
+                where = f"{series}, {where}" if where else series
         reference = f"{authors} ({year}). *{plain(entry.fields.get('title', ''))}*. {plain(where)}".strip()
         reference = re.sub(r"\s+", " ", reference).rstrip(". ") + "."
         note = re.sub(r"\s+", " ", plain(entry.fields.get("note", ""))).strip().rstrip(".")
         out[key] = (label, f"{reference} {note}." if note else reference)
     return out
+
+
+def _article_where(journal: str, volume: str, number: str, pages: str) -> str:
+    """A journal article's place as the HTML bibliography gives it: "Journal 20(2), 133–153"
+    (an issue number is never printed without its volume, and never before the journal)."""
+    issue = f"{volume}({number})" if volume and number else volume
+    return ", ".join(part for part in (f"{journal} {issue}".strip(), pages) if part)
 
 
 def _title(notebook: Path) -> str:

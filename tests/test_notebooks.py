@@ -144,3 +144,12 @@ def test_bibliography_names_editors_and_working_paper_numbers_as_the_html_does()
     assert bib["ferrari2019"][1].startswith("Ferrari, Aldo; Tafuro Ambrosetti, Eleonora (eds.) (2019).")
     assert "NBER Working Paper 23134" in bib["ilzetzki2017"][1]
     assert "(ed" not in bib["anderson2013"][1]
+
+
+def test_bibliography_gives_a_journal_articles_volume_issue_and_pages_as_the_seeds_do():
+    """An article's issue number was printed as a bare prefix ("2, European Politics and Society")
+    and its volume and pages, which the seeds print, were lost (reading 12-D, B1)."""
+    bib = notebooks.build_context(ROOT).bib
+    assert "European Politics and Society 20(2), 133–153." in bib["gotz2019"][1]
+    assert "Conflict, Security & Development 14(4), 489–508." in bib["kurowska2014"][1]
+    assert notebooks._article_where("J", "", "", "") == "J" and notebooks._article_where("J", "7", "", "1–2") == "J 7, 1–2"
