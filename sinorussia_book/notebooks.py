@@ -505,7 +505,8 @@ def reader_notebooks(ctx: Context) -> dict[str, nbformat.NotebookNode]:
     index = [_md("# Sources: the seed articles\n\nEvery fact in the book comes from five seed articles through the "
                  "tables in `data/`, except widely documented outside context: a few rows marked external, and a "
                  "few seed rows that add outside sources to a seed passage, usually to correct or date it; all are "
-                 f"cited in full on the page [Sources outside the seeds]({_relative(external, SOURCES)}). Each "
+                 f"cited in full on the page [Sources outside the seeds]({_relative(external, SOURCES)}). The "
+                 "glossary's definitions are the book's own; under each, a seed passage shows the term in use. Each "
                  "page below shows the passages the book's rows quote, with the quoted words in bold.")]
     for seed in reader.seeds.values():
         page = f"{SOURCES}/{seed.bibkey}"

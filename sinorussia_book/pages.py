@@ -127,7 +127,13 @@ def stale_pages(pages: dict) -> list:
 
 
 def main(argv: list[str]) -> int:
-    pages = generated_pages()
+    from sinorussia.data import DataTypeError
+
+    try:
+        pages = generated_pages()
+    except DataTypeError as error:  # a broken row: name it in one line, write nothing
+        print(f"cannot generate the pages: {error}", file=sys.stderr)
+        return 2
     stale = stale_pages(pages)
     if "--check" in argv:
         for path in stale:
