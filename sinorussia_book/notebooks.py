@@ -502,12 +502,9 @@ def reader_notebooks(ctx: Context) -> dict[str, nbformat.NotebookNode]:
     reader = reader_module.build(ctx.data_dir, book_root=ctx.root)
     out = {}
     external = f"{SOURCES}/{links.EXTERNAL_PAGE}"
-    index = [_md("# Sources: the seed articles\n\nEvery fact in the book comes from five seed articles through the "
-                 "tables in `data/`, except widely documented outside context: a few rows marked external, and a "
-                 "few seed rows that add outside sources to a seed passage, usually to correct or date it; all are "
-                 f"cited in full on the page [Sources outside the seeds]({_relative(external, SOURCES)}). The "
-                 "glossary's definitions are the book's own; under each, a seed passage shows the term in use. Each "
-                 "page below shows the passages the book's rows quote, with the quoted words in bold.")]
+    index = [_md("# Sources: the seed articles\n\n" + reader_module.provenance_statement(
+        f"on the page [Sources outside the seeds]({_relative(external, SOURCES)})") + " Each page below shows the "
+                 "passages the book's rows quote, with the quoted words in bold.")]
     for seed in reader.seeds.values():
         page = f"{SOURCES}/{seed.bibkey}"
         ctx.anchors[(page, "")] = "reference"
@@ -550,9 +547,7 @@ def reader_notebooks(ctx: Context) -> dict[str, nbformat.NotebookNode]:
                          f"{md_escape(row.get('citation') or 'No citation given.')}", row_id))
     cited = reader_module.seed_rows_with_outside_citations(reader)
     if cited:
-        cells.append(_md("## Seed rows that also cite outside sources\n\nThese rows rest on a seed passage but add "
-                         "context from outside the seeds, usually to correct or date what a seed says; their outside "
-                         "sources are cited here in full."))
+        cells.append(_md("## Seed rows that also cite outside sources\n\n" + reader_module.OUTSIDE_ROWS_INTRO))
         for row_id, table, row in cited:
             seed = reader.seeds[row["seed"]]
             cells.append(_md(f"**{row_id}** ({md_escape(reader_module.TABLE_NOUNS.get(table, table))}; seed: "

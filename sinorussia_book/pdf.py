@@ -40,6 +40,7 @@ from pathlib import Path
 import yaml
 
 from sinorussia.paths import project_root
+from sinorussia_book.reader import provenance_statement
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 PRINT_CSS = ASSETS / "print.css"
@@ -49,6 +50,8 @@ BOOK_NAME = "china-russia.pdf"
 SITE_FOLDER = "_static/pdf"
 #: the toc caption of the chapters, and the other pages of the printed edition, in order
 CHAPTER_PART = "Themes"
+#: where the printed edition cites its outside sources (its last section)
+OUTSIDE_SOURCES_IN_PRINT = "in the final section, \u201cSources outside the seeds\u201d"
 BACK_MATTER = [("For instructors", ["instructors/guide"]),
                ("Appendices", ["appendix/glossary", "appendix/data", "appendix/bibliography"]),
                ("Sources", ["appendix/sources", "appendix/sources/external"])]
@@ -231,12 +234,8 @@ def front_matter_html(meta: dict, parts: list[Part], first_pages: list[int]) -> 
             f'<style>{FRONT_CSS}</style></head><body>'
             f'<section class="title-page"><h1>{e(meta["title"])}</h1><p>{e(meta["author"])}</p>'
             f'<p class="edition">Printed edition of version {e(meta["version"])}, © {e(meta["copyright"])}.<br>'
-            'Every fact in this book comes from five seed articles through the tables in <code>data/</code>, '
-            'except widely documented outside context (a few rows marked external, and a few seed rows that '
-            'add outside sources), all cited in full in the final section, &#8220;Sources outside the seeds&#8221;, '
-            'and the glossary\'s definitions, which are the book\'s own (under each, a seed passage shows the '
-            'term in use); '
-            'each numbered note gives the quote a claim rests on and its source (for a row from outside the '
+            f'{e(provenance_statement(OUTSIDE_SOURCES_IN_PRINT)).replace("`data/`", "<code>data/</code>")} '
+            'Each numbered note gives the quote a claim rests on and its source (for a row from outside the '
             'seeds, its citation, shortened if long), or, where a claim rests on a whole seed or on one of its '
             'notes, that seed\'s reference or the note.</p>'
             f'{address}</section>'

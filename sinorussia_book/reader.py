@@ -533,9 +533,7 @@ def external_page(reader: Reader) -> str:
     cited = seed_rows_with_outside_citations(reader)
     if cited:
         lines += ["## Seed rows that also cite outside sources", "",
-                  "These rows rest on a seed passage, but add context from outside the seeds, usually to correct "
-                  "or date what a seed says; their outside sources are cited here in full, and the row id links "
-                  "to its seed passage.", ""]
+                  OUTSIDE_ROWS_INTRO + " Each row id links to its seed passage.", ""]
         for row_id, table, row in cited:
             label = _row_label(table, row)
             seed = reader.seeds[row["seed"]]
@@ -545,6 +543,20 @@ def external_page(reader: Reader) -> str:
                 f'({_esc(TABLE_NOUNS.get(table, table))}{": " + _esc(label) if label else ""}; '
                 f'seed: {_esc(seed.short_name)}). {_esc(row["citation"])}</p></div>', ""]
     return "\n".join(lines)
+
+
+#: What a seed row that cites outside sources is (the web page and the notebook edition say it once).
+OUTSIDE_ROWS_INTRO = ("These rows rest on a seed passage but add context from outside the seeds, usually to "
+                      "correct or date what a seed says; their outside sources are cited here in full.")
+
+
+def provenance_statement(where: str) -> str:
+    """Where the book's facts come from, in Markdown, for the sources index, the notebook
+    edition and the printed title page; ``where`` says where the outside sources are cited."""
+    return ("Every fact in this book comes from five seed articles through the tables in `data/`, except "
+            "widely documented outside context: a few rows marked external, and a few seed rows that add "
+            f"outside sources to a seed passage, usually to correct or date it; all are cited in full {where}. "
+            "The glossary's definitions are the book's own; under each, a seed passage shows the term in use.")
 
 
 def seed_rows_with_outside_citations(reader: Reader) -> list[tuple[str, str, dict]]:
@@ -557,11 +569,7 @@ def seed_rows_with_outside_citations(reader: Reader) -> list[tuple[str, str, dic
 def index_page(reader: Reader) -> str:
     """``appendix/sources.md``: the seeds with links to their reader pages."""
     lines = [GENERATED, "", "# Sources: the seed articles", "",
-             "Every fact in this book comes from five seed articles, through the tables in `data/`, except "
-             "widely documented outside context: a few rows marked external, and a few seed rows that add "
-             "outside sources to a seed passage, usually to correct or date it; all are cited in full on the page "
-             "linked at the end of this one. The glossary's definitions are the book's own; under each, a seed "
-             "passage shows the term in use. Each seed row names its seed and quotes the passage that "
+             provenance_statement("on the page linked at the end of this one") + " Each seed row names its seed and quotes the passage that "
              "supports it. A reader page per seed shows those passages in context, with the quoted words "
              "highlighted, so that a claim resting on a row can be checked against the row's passage in one "
              "click. Every row id in the book — in the evidence markers, chart tooltips, explorers and the "
