@@ -236,8 +236,8 @@ def front_matter_html(meta: dict, parts: list[Part], first_pages: list[int]) -> 
             f'<p class="edition">Printed edition of version {e(meta["version"])}, © {e(meta["copyright"])}.<br>'
             f'{e(provenance_statement(OUTSIDE_SOURCES_IN_PRINT)).replace("`data/`", "<code>data/</code>")} '
             'Each numbered note gives the quote a claim rests on and its source (for a row from outside the '
-            'seeds, its citation, shortened if long), or, where a claim rests on a whole seed or on one of its '
-            'notes, that seed\'s reference or the note.</p>'
+            'seeds, its citation), or, where a claim rests on a whole seed or on one of its notes, that seed\'s '
+            'reference or the note; a long citation or note is shortened.</p>'
             f'{address}</section>'
             f'<section class="contents"><h2>Contents</h2>{"".join(rows)}</section></body></html>')
 
