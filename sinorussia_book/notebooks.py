@@ -471,7 +471,7 @@ def glossary_notebook(ctx: Context):
     from sinorussia import data
 
     cells = [_md("# Glossary\n\nDefinitions are the book's; the line under each gives a seed passage that uses the "
-                 "term.")]
+                 "term or, where no seed uses it, illustrates it.")]
     for row in data.read_table("glossary", ctx.data_dir).sort_values("term", key=lambda s: s.str.lower()).to_dict(
             "records"):
         used = f"*Used in {md_escape(row.get('source') or '')}: “{md_escape(row.get('quote') or '')}”*" \

@@ -36,7 +36,7 @@ def glossary_markdown() -> str:
     lines = [
         "# Glossary",
         "",
-        "Definitions are ours; the line under each gives a seed passage that uses the term, with its marker.",
+        "Definitions are ours; the line under each gives, with its marker, a seed passage that uses the term or, where no seed uses it, illustrates it.",
         "<!-- Generated from data/glossary.csv by `python -m sinorussia_book.pages`: edit the CSV, not this file. -->",
         "",
         "```{glossary}",

@@ -556,7 +556,7 @@ def provenance_statement(where: str) -> str:
     return ("Every fact in this book comes from five seed articles through the tables in `data/`, except "
             "widely documented outside context: a few rows marked external, and a few seed rows that add "
             f"outside sources to a seed passage, usually to correct or date it; all are cited in full {where}. "
-            "The glossary's definitions are the book's own; under each, a seed passage shows the term in use.")
+            "The glossary's definitions are the book's own; under each, a seed passage shows the term in use or, where no seed uses it, illustrates it.")
 
 
 def seed_rows_with_outside_citations(reader: Reader) -> list[tuple[str, str, dict]]:
