@@ -491,13 +491,15 @@ def seed_page(reader: Reader, seed: Seed) -> str:
     blocks = reader.shown_blocks(seed)
     c = shown_counts(reader, seed)
     if c["notes"]:
-        shown = (f"Of its {c['paragraphs']} paragraphs the page shows only the {c['shown_paragraphs']} that "
+        shown = (f"Of the {c['paragraphs']} blocks of its text (paragraphs, but also any headings, captions, reference "
+                 f"entries or page lines) the page shows only the {c['shown_paragraphs']} that "
                  f"rows of the book's tables quote; of its {c['notes']} numbered notes it shows "
                  f"{c['shown_notes']}: the {c['quoted_notes']} that rows quote and the "
                  f"{c['shown_notes'] - c['quoted_notes']} others that those paragraphs or the book's evidence "
                  "markers refer to. All are in the seed's order")
     else:
-        shown = (f"Of its {c['paragraphs']} paragraphs (it has no numbered notes) the page shows only the "
+        shown = (f"Of the {c['paragraphs']} blocks of its text (paragraphs, but also any headings, captions, reference "
+                 f"entries or page lines; it has no numbered notes) the page shows only the "
                  f"{c['shown_paragraphs']} that rows of the book's tables quote, in the seed's order")
     lines = [GENERATED, "", f"# {seed.short_name}", ""]
     lines += _reference_table(seed) + [""]
