@@ -1,6 +1,7 @@
 """Every quotation is carried by its marker: a seed quotation of two or more words (three on the errata page) in the book's
-prose must occur in the quote of a row (or in the seed passage) that an evidence marker of the
-same paragraph names. The helper `tests/helpers/quotations.py` prints the same list."""
+prose must occur in the quote of a row (or in the seed passage) that the evidence marker ending its
+sentence names (the first marker after it in its paragraph; the paragraph's markers when none follows;
+the errata page by paragraph). The helper `tests/helpers/quotations.py` prints the same list."""
 from __future__ import annotations
 
 import json
@@ -15,7 +16,7 @@ PAGES = quotations.book_pages(ROOT)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
-def test_every_seed_quotation_is_carried_by_a_marker_of_its_paragraph(page):
+def test_every_seed_quotation_is_carried_by_the_marker_of_its_sentence(page):
     problems = quotations.uncarried(page, ROOT)
     assert not problems, f"{len(problems)} quotation(s) not carried by their marker:\n" + "\n".join(map(str, problems))
 
@@ -73,3 +74,21 @@ def test_the_errata_page_checks_quotations_of_three_words_or_more():
 def test_short_or_non_seed_quotations_are_not_checked(tmp_path):
     text = "We call it an “axis” here, and a phrase “that no seed contains at all anywhere” {evidence}`E02`."
     assert quotations.uncarried(_notebook(tmp_path, text), ROOT) == []
+
+
+def test_a_quotation_carried_only_by_another_sentence_of_its_paragraph_is_reported(tmp_path):
+    # E02 carries the 2022 article's "since the Sino-Soviet split in 1960", but the marker that ends the
+    # first sentence is G55, whose passage is the ISPI analysis's "economic reasons are not enough".
+    text = ("The 2022 article counts “since the Sino-Soviet split in 1960” {evidence}`G55`. "
+            "It measures closeness from there {evidence}`E02`.")
+    problems = quotations.uncarried(_notebook(tmp_path, text), ROOT)
+    assert [(p.quotation, p.ids) for p in problems] == [("since the Sino-Soviet split in 1960", ("G55",))]
+    after = "It measures closeness from there {evidence}`G55`. The article counts “since the Sino-Soviet split in 1960”."
+    assert quotations.uncarried(_notebook(tmp_path, after + " {evidence}`E02`"), ROOT) == []
+    assert quotations.uncarried(_notebook(tmp_path, "Intro {evidence}`E02`. " + after), ROOT) == []  # no marker follows: the paragraph's
+
+
+def test_the_errata_page_is_checked_by_paragraph():
+    assert quotations._segments("Said “a b” {evidence}`G55`. Now {evidence}`E02`.", by_paragraph=True) == [
+        ("Said “a b” {evidence}`G55`. Now {evidence}`E02`.", ("G55", "E02"))]
+    assert "instructors/errata.md" in quotations.BY_PARAGRAPH

@@ -1,9 +1,11 @@
 """Is every quotation carried by its marker?
 
 A quotation in the book's prose (two or more words between quotation marks; three on the errata page) that occurs in a
-seed must be contained in the quote of a data row -- or in the seed passage -- named by an
-``{evidence}`` marker of the same paragraph. Otherwise the marker beside it shows the reader
-another passage, and the quotation cannot be checked from the page.
+seed must be contained in the quote of a data row -- or in the seed passage -- named by the
+``{evidence}`` marker that ends its sentence: the first marker after it in its paragraph (the
+paragraph's markers when none follows it). Otherwise the marker beside it shows the reader another
+passage, and the quotation cannot be checked from the page. The errata page, whose entries put
+their markers at the end, is checked by paragraph.
 
     python tests/helpers/quotations.py [--root DIR] [FILE ...]
 
@@ -32,11 +34,14 @@ MIN_WORDS = 2
 #: Pages with a higher threshold: the errata quote the book's own former wording, whose two-word
 #: phrases ("more than", "the condition") are often also in a seed without being quoted from it.
 PAGE_MIN_WORDS = {"instructors/errata.md": 3}
+#: Pages checked by paragraph rather than by the marker that follows a quotation: an errata entry
+#: quotes the book's former and present wording and the seed, and gives its markers at its end.
+BY_PARAGRAPH = {"instructors/errata.md"}
 
 
 @dataclass(frozen=True)
 class Uncarried:
-    """A seed quotation whose paragraph has no marker carrying it."""
+    """A seed quotation that the marker ending its sentence (or its paragraph's markers) does not carry."""
 
     path: str
     cell: str        #: notebook cell id (or index), or 'page'
@@ -48,7 +53,7 @@ class Uncarried:
         where = f"{self.path}, cell {self.cell}" if self.cell != "page" else self.path
         ids = ", ".join(self.ids) or "no marker"
         return (f"{where}: \u201c{self.quotation}\u201d (in {', '.join(self.seeds)}) is not in the quote "
-                f"of any row its paragraph's markers name [{ids}]")
+                f"of any row the marker after it names [{ids}]")
 
 
 @functools.lru_cache(maxsize=2)
@@ -123,21 +128,43 @@ def quotations(paragraph: str, min_words: int | None = None) -> list[str]:
     return found
 
 
+def _marker_groups(paragraph: str) -> list[tuple[int, tuple[str, ...]]]:
+    """(position, ids) of each ``{evidence}`` marker of a paragraph, in order."""
+    return [(m.start(), tuple(i.strip() for i in m.group(1).split(",") if i.strip())) for m in ROLE.finditer(paragraph)]
+
+
+def _segments(paragraph: str, by_paragraph: bool) -> list[tuple[str, tuple[str, ...]]]:
+    """(text, the ids that must carry its quotations): the text before each marker with that
+    marker's ids, and the text after the last marker with all the paragraph's ids. With
+    ``by_paragraph``, the whole paragraph with all its ids."""
+    groups = _marker_groups(paragraph)
+    every = tuple(i for _, ids in groups for i in ids)
+    if by_paragraph or not groups:
+        return [(paragraph, every)]
+    out, start = [], 0
+    for position, ids in groups:
+        out.append((paragraph[start:position], ids))
+        start = position
+    out.append((paragraph[start:], every))
+    return out
+
+
 def uncarried(path: Path, root: Path = ROOT) -> list[Uncarried]:
-    """Every seed quotation of a page that no marker of its paragraph carries."""
+    """Every seed quotation of a page that the marker ending its sentence does not carry."""
     root_s = str(root)
     seeds = _seed_texts(root_s)
     rel = str(path.relative_to(root)) if path.is_absolute() and root in path.parents else str(path)
+    rel = rel.replace("\\", "/")
     problems = []
     for cell, paragraph in _paragraphs(path):
-        ids = tuple(i.strip() for m in ROLE.finditer(paragraph) for i in m.group(1).split(",") if i.strip())
-        for quotation in quotations(paragraph, PAGE_MIN_WORDS.get(rel.replace("\\", "/"), MIN_WORDS)):
-            in_seeds = tuple(short for short, variants in seeds.values() if _contains(variants, quotation))
-            if not in_seeds:
-                continue  # not a seed quotation (a label, a term, an external source)
-            if any(_contains(c, quotation) for ref in ids for c in carriers(root_s, ref)):
-                continue
-            problems.append(Uncarried(rel, cell, quotation, ids, in_seeds))
+        for text, ids in _segments(paragraph, rel in BY_PARAGRAPH):
+            for quotation in quotations(text, PAGE_MIN_WORDS.get(rel, MIN_WORDS)):
+                in_seeds = tuple(short for short, variants in seeds.values() if _contains(variants, quotation))
+                if not in_seeds:
+                    continue  # not a seed quotation (a label, a term, an external source)
+                if any(_contains(c, quotation) for ref in ids for c in carriers(root_s, ref)):
+                    continue
+                problems.append(Uncarried(rel, cell, quotation, ids, in_seeds))
     return problems
 
 
