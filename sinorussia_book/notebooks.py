@@ -474,7 +474,7 @@ def glossary_notebook(ctx: Context):
                  "term or, where no seed uses it, illustrates it.")]
     for row in data.read_table("glossary", ctx.data_dir).sort_values("term", key=lambda s: s.str.lower()).to_dict(
             "records"):
-        used = f"*Passage in {md_escape(row.get('source') or '')}: “{md_escape(row.get('quote') or '')}”*" \
+        used = f"*Used in {md_escape(row.get('source') or '')}: “{md_escape(row.get('quote') or '')}”*" \
             if row.get("quote") == row.get("quote") and row.get("quote") else ""
         cells.append(_md(f"**{md_escape(row['term'])}** — {md_escape(row['definition'])} {used}".strip(),
                          row["term_id"]))

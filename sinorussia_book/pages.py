@@ -45,7 +45,7 @@ def glossary_markdown() -> str:
         lines += [
             row["term"],
             f"  {row['definition']} *Theme: {theme_labels()[str(row['theme'])]}. "
-            f"Passage in {row['source']}:* \u201c{_inner_quote(row['quote'])}\u201d {{evidence}}`{row['term_id']}`",
+            f"Used in {row['source']}:* \u201c{_inner_quote(row['quote'])}\u201d {{evidence}}`{row['term_id']}`",
             "",
         ]
     lines += ["```", ""]
