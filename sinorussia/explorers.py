@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+from contextlib import contextmanager
 from functools import reduce
 
 import ipywidgets as w
@@ -166,13 +167,29 @@ class Explorer(TwoViews):
         by_id = {id(value): name for name, value in vars(self).items() if isinstance(value, w.Dropdown)}
         return [by_id[id(c)] for c in self.controls]
 
+    @contextmanager
+    def controls_quiet(self):
+        """Set controls inside this block without redrawing the live table at each change (the
+        table's HTML costs far more than ``filtered()``); the values are restored at the end and
+        the table is drawn once."""
+        saved = [c.value for c in self.controls]
+        for control in self.controls:
+            control.unobserve(self._refresh, names="value")
+        try:
+            yield self
+        finally:
+            for control, value in zip(self.controls, saved):
+                control.value = value
+            for control in self.controls:
+                control.observe(self._refresh, names="value")
+            self._refresh()
+
     def states(self) -> list[list[list[int]]]:
         """Per control, per option: the positions in ``self.table`` of the rows that option
         lets through when every other control is neutral. Computed with ``filtered()``."""
         names = self.control_names()
-        saved = [c.value for c in self.controls]
         out = []
-        try:
+        with self.controls_quiet():
             for control, name in zip(self.controls, names):
                 for other, other_name in zip(self.controls, names):
                     if other is not control:
@@ -181,9 +198,6 @@ class Explorer(TwoViews):
                 for _, value in _options(control):
                     control.value = value
                     out[-1].append([int(i) for i in self.filtered().index])
-        finally:
-            for control, value in zip(self.controls, saved):
-                control.value = value
         return out
 
     def selected(self) -> list[int]:
