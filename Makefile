@@ -27,7 +27,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
 # apt_install(test command, Debian package, why): install the package with apt (sudo when
-# not root) unless the test command succeeds. Used for python3-venv, chromium, bubblewrap.
+# not root) unless the test command succeeds. Used for python3-venv, chromium, bubblewrap, poppler-utils.
 define apt_install
 	@mkdir -p $(STAMPS)
 	@if ! $(1) >/dev/null 2>&1; then \
@@ -68,6 +68,9 @@ $(STAMPS)/chromium:
 
 $(STAMPS)/bwrap:
 	$(call apt_install,command -v bwrap,bubblewrap,for the grading sandbox)
+
+$(STAMPS)/pdftotext:
+	$(call apt_install,command -v pdftotext,poppler-utils,to read the printed edition's text in the tests)
 
 setup: $(STAMPS)/venv $(STAMPS)/npm ## install the pinned Python and npm dependencies
 
@@ -132,7 +135,7 @@ notebooks: setup ## re-execute every notebook in place so its stored outputs are
 	for nb in chapters/*.ipynb appendix/*.ipynb exercises/*.ipynb; do (cd $$(dirname $$nb) && ../$(BIN)/jupyter execute --inplace $$(basename $$nb)); done
 	$(BIN)/python -m sinorussia_book.notebooks expressions chapters/*.ipynb
 
-test: setup $(STAMPS)/chromium $(STAMPS)/bwrap book pdf ## run the whole test suite (notebooks executed once, data, build, printed edition, browser, JupyterLab, student pack, sandboxed grading)
+test: setup $(STAMPS)/chromium $(STAMPS)/bwrap $(STAMPS)/pdftotext book pdf ## run the whole test suite (notebooks executed once, data, build, printed edition, browser, JupyterLab, student pack, sandboxed grading)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 # The writers' fast loop: data, prose, quotations carried by their markers, the package's units,

@@ -45,8 +45,13 @@ def book(report):
 
 @pytest.fixture(scope="module")
 def pages(book) -> list[str]:
-    """The text of every page of the book (pypdf's extraction, once per module)."""
-    return [page.extract_text() or "" for page in book.pages]
+    """The text of every page of the book, as poppler's ``pdftotext`` extracts it (once per module;
+    twenty times faster than pypdf's extraction, which the per-chapter checks still use)."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(BOOK), "-"], capture_output=True, text=True, check=True).stdout
+    found = text.split("\f")
+    return found[:len(book.pages)]
 
 
 def chapter_parts(report) -> list[dict]:
