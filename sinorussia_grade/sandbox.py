@@ -23,7 +23,9 @@ CPU time and core dumps (the process count is then the submission's own: since L
 elsewhere on the machine, neither counts nor is counted). A watchdog thread samples the
 sandbox's own process tree five times a second and stops the submission when its
 memory (proportional set size, so shared pages count once) plus what its in-memory file
-systems hold exceeds ``memory_total``, or when they hold more than ``max_files`` files.
+systems hold exceeds ``memory_total``, when they hold more than ``max_files`` files, or when
+it runs more than half of ``processes`` processes at once (a fork bomb, which would otherwise
+spin on failing forks, using the CPU other submissions need, until the timeout).
 (cgroup v2 memory limits would be exact, but an ordinary user rarely has a delegated
 cgroup; this works for every user.) The hard bound, should a burst slip
 between two samples, is ``memory`` per process times ``processes``, plus the tmpfs sizes.
@@ -290,6 +292,9 @@ class Watchdog(threading.Thread):
                          "across its processes")
         elif files > self.limits.max_files:
             self.over = f"created more than {self.limits.max_files} files"
+        elif len(inside) > self.limits.processes // 2:
+            # a fork bomb: at the process limit its processes spin on failing forks until the timeout
+            self.over = f"started more than {self.limits.processes // 2} processes"
         if self.over:
             stop(self.proc, self.seen)
 

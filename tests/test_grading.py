@@ -306,7 +306,7 @@ time.sleep(25)
 ENDS_RUN = {"fork_bomb", "sleep_forever", "os_exit", "kill_parent", "many_files", "memory_spread"}
 HONEST = {"huge_int": 4.0, "oversized": 4.0, "lone_surrogate": 0.0}  # honest points when not 4
 TAMPERS = {"monkeypatch", "edit_tests"}
-NOTE = {"fork_bomb": "stopped after", "sleep_forever": "stopped after", "os_exit": "did not run to the end",
+NOTE = {"fork_bomb": "started more than 32 processes", "sleep_forever": "stopped after", "os_exit": "did not run to the end",
         "kill_parent": "did not run to the end", "huge_output": "more than 10 MB", "memory_hog": ("MemoryError", "used more than"),
         "network": "raised", "read_key": "AssertionError", "lone_surrogate": "a cell raised",
         "huge_int": "q2_events_per_decade: grader error", "oversized": "q4_chart: not gradable",
