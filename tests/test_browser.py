@@ -42,8 +42,9 @@ class Visit:
         self.context.close()
 
 
-@pytest.fixture(params=PAGES)
+@pytest.fixture(scope="module", params=PAGES)
 def visit(request, browser, book_server):
+    """Each page loaded once for both checks below (the offline check reads what the load recorded)."""
     v = Visit(browser, book_server, request.param)
     yield v
     v.close()
