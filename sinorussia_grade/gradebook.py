@@ -137,16 +137,18 @@ def read_notebook(sub: Submission) -> tuple[dict | None, str]:
     return notebook, ""
 
 
-def assignments_by_root(subs: list[Submission], sets: dict[str, str], forced: str | None, known: list[str]) -> dict[str, str]:
+def assignments_by_root(subs: list[Submission], sets: dict[str, str], forced: str | None, known: list[str],
+                        top: str = "") -> dict[str, str]:
     """The problem set each download folder is for: ``--problem-set`` if given, else a folder
-    named after a set, else the set most of its notebooks (one per student) answer."""
+    named after a set (``top``, the name of the folder given to the grader, for files directly
+    in it), else the set most of its notebooks (one per student) answer."""
     by_root: dict[str, dict[str, set]] = {}
     for sub in subs:
         if sub.relpath in sets:
             by_root.setdefault(sub.root, {}).setdefault(sets[sub.relpath], set()).add(sub.student_key or sub.relpath)
     chosen = {}
     for root, counts in by_root.items():
-        leaf = Path(root).name.lower() if root else ""
+        leaf = Path(root).name.lower() if root else top.lower()
         if forced:
             chosen[root] = forced
         elif leaf in known:
@@ -158,7 +160,8 @@ def assignments_by_root(subs: list[Submission], sets: dict[str, str], forced: st
     return chosen
 
 
-def plan(subs: list[Submission], known: list[str], forced: str | None = None) -> tuple[dict[str, dict], dict[str, str]]:
+def plan(subs: list[Submission], known: list[str], forced: str | None = None,
+         top: str = "") -> tuple[dict[str, dict], dict[str, str]]:
     """Rows for files that will not be run, and the problem set of each file that will.
     Never raises: a file that cannot be planned gets a row saying so."""
     rows, sets, how = {}, {}, {}
@@ -177,7 +180,7 @@ def plan(subs: list[Submission], known: list[str], forced: str | None = None) ->
             rows[sub.relpath] = {**base_row(sub), "notes": f"grader error while reading: {type(exc).__name__}"}
         if sub.claims and sub.relpath in rows:
             rows[sub.relpath]["flags"] = _claim_flag(sub)
-    assignment = assignments_by_root(subs, sets, forced, known)
+    assignment = assignments_by_root(subs, sets, forced, known, top)
     for sub in subs:
         if sub.relpath not in sets:
             continue
@@ -390,7 +393,7 @@ def grade_folder(folder: Path, out: Path, limits: sandbox.Limits | None = None, 
         questions = {m.stem: handouts.questions(m) for m in masters}
         data = answers.load_data(str(data_dir), str(seeds_dir))
         subs = discover(folder)
-        rows, to_grade = plan(subs, known, problem_set)
+        rows, to_grade = plan(subs, known, problem_set, top=Path(folder).resolve().name)
         detail: dict[str, list] = {}
         journal_file = journal_path(out)
         if fresh and journal_file.exists():

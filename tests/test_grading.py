@@ -834,3 +834,16 @@ def test_a_failing_class_report_costs_no_grade(tmp_path, monkeypatch):
     gradebook.write_outputs([row], [[]], out, {})
     assert out.is_file() and "a.ipynb" in out.read_text(encoding="utf-8")
     assert "chart refused" in (out.parent / "CLASS-REPORT-FAILED.txt").read_text(encoding="utf-8")
+
+
+def test_the_folder_given_to_the_grader_names_the_problem_set(tmp_path):
+    """`SUBMISSIONS=downloads/history`: the folder's own name decides, as a folder inside it would;
+    in a folder with no set's name, one history and one energy notebook tie and neither is graded."""
+    energy = json.loads((ROOT / "exercises" / "energy.ipynb").read_text(encoding="utf-8"))
+    known = [m.stem for m in handouts.masters()]
+    for name, expected in (("history", {"history"}), ("downloads", set())):
+        folder = tmp_path / name
+        _write(folder / "lovelaceada_1001_5001_history.ipynb", _notebook("history_correct.ipynb"))
+        _write(folder / "hoppergrace_1002_5002_energy.ipynb", energy)
+        _, to_grade = gradebook.plan(gradebook.discover(folder), known, top=folder.name)
+        assert set(to_grade.values()) == expected, (name, to_grade)
