@@ -124,7 +124,7 @@ _build/student-pack.zip: $(wildcard chapters/*.ipynb data/* sinorussia/*.py sino
 
 # Handouts are remade only when a master or the handout code changes (otter assign takes ~25 s);
 # grading never remakes them.
-_build/handouts/.made: $(wildcard exercises/*.ipynb) sinorussia_grade/handouts.py sinorussia/handout.py | setup
+_build/handouts/.made: $(wildcard exercises/*.ipynb data/*.csv) sinorussia_grade/handouts.py sinorussia_grade/answers.py sinorussia/handout.py | setup
 	$(BIN)/sinorussia-grade handouts
 	touch $@
 
@@ -160,7 +160,7 @@ clean: ## remove the built book (keeps the execution cache)
 clean-all: ## remove everything generated, including installs
 	rm -rf _build $(VENV) node_modules $(STAMPS)
 
-handouts: setup _build/handouts/.made ## student notebooks, answer keys and autograders into _build/handouts/ (remade when a master changes)
+handouts: setup _build/handouts/.made ## student notebooks, answer keys and autograders into _build/handouts/ (remade when a master, the data or the answer checks change)
 
 SUBMISSIONS ?=
 GRADE_ARGS ?=

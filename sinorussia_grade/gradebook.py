@@ -312,7 +312,7 @@ def output_paths(out: Path) -> list[Path]:
     """Everything a run writes beside the gradebook (and the gradebook)."""
     folder = out.parent
     found = [out]
-    for pattern in ("canvas_*.csv", "moodle_*.csv", "report_*.html", "report_*.csv"):
+    for pattern in ("canvas_*.csv", "moodle_*.csv", "report_*.html", "report_*.csv", "*-FAILED.txt"):
         found += sorted(folder.glob(pattern))
     return found + [folder / "feedback"]
 

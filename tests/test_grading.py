@@ -847,3 +847,13 @@ def test_the_folder_given_to_the_grader_names_the_problem_set(tmp_path):
         _write(folder / "hoppergrace_1002_5002_energy.ipynb", energy)
         _, to_grade = gradebook.plan(gradebook.discover(folder), known, top=folder.name)
         assert set(to_grade.values()) == expected, (name, to_grade)
+
+
+def test_a_new_run_removes_the_last_runs_failure_notices(tmp_path):
+    """A FEEDBACK-FAILED.txt or CLASS-REPORT-FAILED.txt of an earlier run must not sit beside
+    the new run's outputs as if it were current."""
+    out = tmp_path / "grading" / "gradebook.csv"
+    for name in ("FEEDBACK-FAILED.txt", "CLASS-REPORT-FAILED.txt"):
+        _write(out.parent / name, b"an earlier run's failure\n")
+    gradebook.remove_stale(out)
+    assert sorted(p.name for p in out.parent.iterdir()) == [gradebook.INCOMPLETE]
