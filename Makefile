@@ -122,7 +122,7 @@ student-pack: _build/student-pack.zip ## _build/student-pack.zip: chapters, hand
 _build/student-pack.zip: $(wildcard chapters/*.ipynb data/* sinorussia/*.py sinorussia_book/notebooks.py sinorussia_book/evidence.py) references.bib .jupyter-lab/overrides.json _build/handouts/.made requirements-student.txt pyproject.toml | setup
 	$(BIN)/python -m sinorussia_book.student_pack --out $@
 
-# Handouts are remade only when a master or the handout code changes (otter assign takes ~25 s);
+# Handouts are remade only when a master, the data (their stored answer hashes) or the handout or answer-check code changes (otter assign takes ~25 s);
 # grading never remakes them.
 _build/handouts/.made: $(wildcard exercises/*.ipynb data/*.csv) sinorussia_grade/handouts.py sinorussia_grade/answers.py sinorussia/handout.py | setup
 	$(BIN)/sinorussia-grade handouts
