@@ -167,13 +167,19 @@ def grading() -> dict:
     return bench_grading(50)
 
 
-def test_suite(runs: int) -> dict[str, list[float]]:
+SUITE_VARIANTS = ("serial", "parallel", "make_test")
+
+
+def test_suite(runs: int, variants: tuple[str, ...] = SUITE_VARIANTS) -> dict[str, list[float]]:
+    """The suite serial, parallel (``-n 2 --dist loadfile``) and as ``make test``; ``variants``
+    picks some (only ``make_test`` has a budget; the serial run alone takes about twelve minutes)."""
     pytest = [PYTHON, "-m", "pytest", "-q"]
-    out: dict[str, list[float]] = {"serial": [], "parallel": [], "make_test": []}
+    commands = {"serial": pytest, "parallel": pytest + ["-n", "2", "--dist", "loadfile"],
+                "make_test": ["make", "--no-print-directory", "test"]}
+    out: dict[str, list[float]] = {name: [] for name in SUITE_VARIANTS}
     for _ in range(runs):
-        out["serial"].append(timed(pytest))
-        out["parallel"].append(timed(pytest + ["-n", "2", "--dist", "loadfile"]))
-        out["make_test"].append(timed(["make", "--no-print-directory", "test"]))
+        for name in variants:
+            out[name].append(timed(commands[name]))
     return out
 
 
@@ -388,8 +394,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per build and page measurement (median taken)")
     parser.add_argument("--test-runs", type=int, default=1, help="runs of each test-suite variant (0 skips them)")
+    parser.add_argument("--suite", default=",".join(SUITE_VARIANTS),
+                        help="test-suite variants to run, comma-separated: serial, parallel, make_test (default: all)")
     parser.add_argument("--only", choices=["pages", "pdf"], help="measure only this part; print it, keep the recorded results")
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.suite.split(",")) - set(SUITE_VARIANTS))
+    if unknown:
+        parser.error(f"--suite: unknown variant(s) {', '.join(unknown)}; choose from {', '.join(SUITE_VARIANTS)}")
 
     results: dict = {"machine": machine(), "runs": args.runs, "test_runs": args.test_runs}
     steps = [
@@ -401,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
         ("printed edition", lambda: results.__setitem__("pdf", pdf_build(args.runs))),
         ("student pack", lambda: results.__setitem__("student_pack", student_pack())),
         ("grading 50 submissions", lambda: results.__setitem__("grading", grading())),
-        ("test suite", lambda: results.__setitem__("test_suite_s", test_suite(args.test_runs))),
+        ("test suite", lambda: results.__setitem__("test_suite_s", test_suite(args.test_runs, tuple(args.suite.split(","))))),
     ]
     if args.only:
         steps = [step for step in steps if step[0] == {"pages": "pages in Chromium", "pdf": "printed edition"}[args.only]]
