@@ -425,7 +425,7 @@ def swap_and_reserves_chart(figures: pd.DataFrame):
         panels = alt.vconcat(left, right, spacing=24) if narrow else alt.hconcat(left, right, spacing=30)
         return finish(
             panels.resolve_scale(color="independent"),
-            "De-dollarization in numbers: modest instruments",
+            "De-dollarization in numbers: the swap and the yuan reserve share",
             sorted(set(swap["source"]) | set(reserve["source"])),
             "Left, the currency swap in two units; right, the yuan share of reserves. " + figures_sentence(swap)
             + " " + figures_sentence(reserve) + " Separate panels because the units differ.",
