@@ -110,7 +110,7 @@ def read_notebook(sub: Submission) -> tuple[dict | None, str]:
     if sub.problem:
         return None, sub.problem
     if sub.is_archive:
-        return None, "a .zip archive: each notebook in it has a row of its own"
+        return None, "a .zip archive: each file in it has a row of its own"
     if not sub.is_notebook:
         return None, "not a notebook (.ipynb)"
     try:
