@@ -390,7 +390,7 @@ def build_download(folder: Path) -> dict[str, tuple]:
     # identity spoofing, Canvas: a student's zip (and an unpacked folder) with files named after classmates
     _zip(canvas / "spoofsam_1010_5011_work.zip", {"lovelaceada_1001_5001_history.ipynb": empty,
                                                   "hoppergrace_late_1002_5002_history-1.ipynb": correct})
-    expected["canvas/spoofsam_1010_5011_work.zip"] = ("", "", "not graded", "each notebook in it has a row", "")
+    expected["canvas/spoofsam_1010_5011_work.zip"] = ("", "", "not graded", "each file in it has a row", "")
     expected["canvas/spoofsam_1010_5011_work.zip!/lovelaceada_1001_5001_history.ipynb"] = (
         "", "", "duplicate", "highest submission id", "named as another student")
     expected["canvas/spoofsam_1010_5011_work.zip!/hoppergrace_late_1002_5002_history-1.ipynb"] = (
