@@ -319,7 +319,7 @@ def _for_json(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def dependence_chart(figures: pd.DataFrame):
-    """'Who depends on whom': the percentage shares the seeds give, one bar each, grouped
+    """'Who depends on whom': the percentage shares the energy chapter uses, one bar each, grouped
     by what depends on what. A radio control shows one relationship at a time; the
     shares have different bases and are never added up."""
     groups = {"F21": "EU on Russia (share of EU-28 imports)", "F22": "EU on Russia (share of EU-28 imports)",
@@ -353,7 +353,7 @@ def dependence_chart(figures: pd.DataFrame):
                                              limit=NARROW_MAX - 20 if narrow else WIDE_MAX - 20)]
         return finish(
             alt.layer(*layers).properties(width="container", height=step[narrow] * (len(data) - padding["paddingInner"] + 2 * padding["paddingOuter"])),
-            "Who depends on whom? The shares the seeds give",
+            "Who depends on whom? The shares this chapter uses",
             sorted(set(data["source"])),
             f"Bars for {len(data)} percentage shares with different bases. " + figures_sentence(data),
             subtitle="Each bar is labelled with its seed and reference year; the bases differ, so the bars are not additive.",
