@@ -416,8 +416,8 @@ class SwapConverter(TwoViews):
         """The sentence the converter shows for its current amount and rate."""
         return (
             f"<p><strong>{self.amount.value:g} billion renminbi ≈ {self.dollars():.1f} billion US dollars</strong> "
-            f"at {self.rate.value:g} renminbi per dollar. The seed's own conversion implies "
-            f"{self.implied_rate:g} renminbi per dollar (source note N11).</p>"
+            f"at {self.rate.value:g} renminbi per dollar. The seed's own conversion (about {self.swap_usd:g} billion "
+            f"dollars) implies about {self.implied_rate:g} renminbi per dollar (source note N11).</p>"
         )
 
     def _refresh(self, *_):
