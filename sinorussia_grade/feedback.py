@@ -9,7 +9,7 @@ only answer quoted is the student's own.
 Names follow each LMS's bulk feedback upload, so the LMS attaches every file to the right
 student:
 
-- Canvas ("Upload Submissions" on the assignment page takes a zip of files named as in
+- Canvas ("Re-Upload Submissions" on the assignment page takes a zip of files named as in
   its "Download Submissions"): ``feedback/canvas_<set>/<lastfirst>[_late]_<user id>_<submission id>_feedback_<set>.html``
   (and ``.md``), zipped as ``feedback/canvas_<set>_feedback.zip`` (HTML) and ``…_feedback_markdown.zip``;
 - Moodle ("Upload multiple feedback files in a zip", with *Feedback files* enabled):

@@ -141,10 +141,13 @@ def assignments_by_root(subs: list[Submission], sets: dict[str, str], forced: st
                         top: str = "") -> dict[str, str]:
     """The problem set each download folder is for: ``--problem-set`` if given, else a folder
     named after a set (``top``, the name of the folder given to the grader, for files directly
-    in it), else the set most of its notebooks (one per student) answer."""
+    in it), else the set most of its named students (one vote each) answer. Notebooks whose
+    student the LMS layout does not name vote only when no named student's notebook is there:
+    a few stray files must not decide the set for a class."""
     by_root: dict[str, dict[str, set]] = {}
+    named_roots = {sub.root for sub in subs if sub.relpath in sets and sub.student_key}
     for sub in subs:
-        if sub.relpath in sets:
+        if sub.relpath in sets and (sub.student_key or sub.root not in named_roots):
             by_root.setdefault(sub.root, {}).setdefault(sets[sub.relpath], set()).add(sub.student_key or sub.relpath)
     chosen = {}
     for root, counts in by_root.items():

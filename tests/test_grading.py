@@ -857,3 +857,17 @@ def test_a_new_run_removes_the_last_runs_failure_notices(tmp_path):
         _write(out.parent / name, b"an earlier run's failure\n")
     gradebook.remove_stale(out)
     assert sorted(p.name for p in out.parent.iterdir()) == [gradebook.INCOMPLETE]
+
+
+def test_stray_notebooks_do_not_decide_the_set_for_named_students(tmp_path):
+    """Two loose energy notebooks (no student named by the LMS layout) beside one Canvas student's
+    history notebook: the named student decides, and is graded."""
+    energy = json.loads((ROOT / "exercises" / "energy.ipynb").read_text(encoding="utf-8"))
+    folder = tmp_path / "downloads"
+    named = "lovelaceada_1001_5001_history.ipynb"
+    _write(folder / named, _notebook("history_correct.ipynb"))
+    _write(folder / "energy.ipynb", energy)
+    _write(folder / "energy copy.ipynb", energy)
+    known = [m.stem for m in handouts.masters()]
+    _, to_grade = gradebook.plan(gradebook.discover(folder), known, top=folder.name)
+    assert to_grade.get(named) == "history", to_grade
