@@ -10,6 +10,9 @@ import re
 
 import pytest
 
+#: A marker naming a data row (E12, G14 ...), not a whole seed or a note: it shows a quote and links its passage.
+ROW_MARKER = re.compile(r"^[A-Z]\d+$")
+
 from conftest import ROOT
 from helpers.site import SCREENSHOTS, block_other_hosts, new_reader, wait_for_charts
 from sinorussia import selfcheck
@@ -167,7 +170,7 @@ def tap_reader(browser, base):
 def test_a_tap_on_a_marker_shows_the_quote_and_its_link_goes_to_the_passage(browser, book_server):
     context, page = tap_reader(browser, book_server)
     try:
-        ref = page.locator("p .evidence-ref").first
+        ref = page.locator("p .evidence-ref").filter(has_text=ROW_MARKER).first  # a row's marker (a quote to show)
         row = ref.get_attribute("data-evidence")
         tip = page.locator(f"#{ref.get_attribute('aria-describedby')}")
         ref.tap()
@@ -190,7 +193,7 @@ def test_a_tap_on_a_marker_shows_the_quote_and_its_link_goes_to_the_passage(brow
 def test_a_second_tap_on_the_marker_goes_to_the_passage(browser, book_server):
     context, page = tap_reader(browser, book_server)
     try:
-        ref = page.locator("p .evidence-ref").first
+        ref = page.locator("p .evidence-ref").filter(has_text=ROW_MARKER).first  # a row's marker (a quote to show)
         row = ref.get_attribute("data-evidence")
         ref.tap()
         page.wait_for_timeout(200)

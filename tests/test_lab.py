@@ -188,7 +188,8 @@ def test_nothing_left_127_0_0_1(run_page):
 def test_a_marker_opens_its_passage_in_the_reader(lab, browser):
     page, _ = open_notebook(browser, lab, "chapters/03_dedollarization.ipynb")
     wait_rendered(page)
-    marker = page.locator(".jp-MarkdownCell .myst a[href*='appendix/sources/'] abbr").first
+    marker = page.locator(".jp-MarkdownCell .myst a[href*='appendix/sources/'] abbr").filter(
+        has_text=re.compile(r"^[A-Z]\d+$")).first  # a row's marker (E12, G14 ...), not a whole seed's
     href = marker.locator("xpath=..").get_attribute("href")
     target, cell_id = href.split("?")[0].split("#")[0], href.split("#cell-id=")[1]
     copy = ROOT / "_build" / "lab" / "appendix" / "sources" / target.rsplit("/", 1)[1]
