@@ -315,6 +315,11 @@ class FigureExplorer(ChoiceExplorer):
         super().__init__()
 
 
+def _year_label(date, precision) -> str:
+    """An event's year for a row label, no finer than its precision: "1990s" for a decade row."""
+    return f"{date.year // 10 * 10}s" if str(precision) == "decade" else f"{date:%Y}"
+
+
 class CountryExplorer(ChoiceExplorer):
     """Pick a state and see every row about it: events it took part in, figures about it
     and its memberships, each with its seed."""
@@ -328,7 +333,7 @@ class CountryExplorer(ChoiceExplorer):
         for _, e in events.iterrows():
             for actor in e["actors"]:
                 rows.append({"country": actor, "table": "events", "row": e["event_id"],
-                             "what": f"{e['date']:%Y}: {e['title']}", "source": e["source"],
+                             "what": f"{_year_label(e['date'], e['precision'])}: {e['title']}", "source": e["source"],
                              "quote": e["quote"] if isinstance(e["quote"], str) else e["citation"]})
         for _, f in figures.iterrows():
             rows.append({"country": f["entity"], "table": "figures", "row": f["figure_id"],

@@ -162,6 +162,15 @@ def test_figure_explorer_shows_caveat_and_quote():
     assert "Eurostat" in explorer.result.value and f21["quote"].split()[2] in explorer.result.value
 
 
+def test_country_explorer_dates_each_event_to_its_precision():
+    """The country explorer's "what" column gives an event's date no finer than its row's
+    precision: a decade row (E05, "since the end of the Cold War") reads "1990s", not a year."""
+    table = explorers.CountryExplorer(data.load_events(), data.load_figures(), data.load_memberships(),
+                                      CENTRAL_ASIA).table.drop_duplicates("row").set_index("row")
+    assert table.loc["E05", "what"].startswith("1990s: ")
+    assert table.loc["E20", "what"].startswith("2019: ")
+
+
 def test_rows_table_escapes_html():
     page = explorers.rows_table(pd.DataFrame({"a": ["<script>"]}), {"a": "A"})
     assert "<script>" not in page and "&lt;script&gt;" in page
