@@ -321,8 +321,9 @@ def _year_label(date, precision) -> str:
 
 
 class CountryExplorer(ChoiceExplorer):
-    """Pick a state and see every row about it: events it took part in, figures about it
-    and its memberships, each with its seed."""
+    """Pick a state and see the events whose actors include it (events that concern it without
+    its taking part, such as sanctions, included), the figures about it and its memberships,
+    each with its seed. Other tables' rows that name the state (glossary, notes) are not shown."""
 
     columns = {"row": "Row", "table": "Table", "what": "What the data say", "source": "Seed", "quote": "Evidence"}
     link_column = "row"
