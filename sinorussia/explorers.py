@@ -395,17 +395,22 @@ class SwapConverter(TwoViews):
     seed itself implies (150 billion renminbi 'about 25 billion dollars', rows F27/F28);
     students can change it to see how much the dollar figure depends on it.
 
-    In Jupyter both inputs take any number. The static book offers a menu: the seed's
+    In Jupyter both inputs take any number within their bounds (:attr:`AMOUNT_RANGE`,
+    :attr:`RATE_RANGE`; a number outside is set to the nearest bound). The static book offers a menu: the seed's
     amount and multiples of it, and the seed's implied rate with rates half a renminbi
     apart around it (:meth:`amount_options`, :meth:`rate_options`)."""
+
+    #: What the Jupyter inputs accept: billion renminbi, and renminbi per dollar.
+    AMOUNT_RANGE = (0, 10_000)
+    RATE_RANGE = (1, 20)
 
     def __init__(self, figures: pd.DataFrame):
         fig = figures.set_index("figure_id")
         self.swap_cny = float(fig.loc["F27", "value"])
         self.swap_usd = float(fig.loc["F28", "value"])
         self.implied_rate = self.swap_cny / self.swap_usd
-        self.amount = w.BoundedFloatText(value=self.swap_cny, min=0, max=10_000, step=10, description="Billion CNY")
-        self.rate = w.BoundedFloatText(value=round(self.implied_rate, 2), min=1, max=20, step=0.1,
+        self.amount = w.BoundedFloatText(value=self.swap_cny, min=self.AMOUNT_RANGE[0], max=self.AMOUNT_RANGE[1], step=10, description="Billion CNY")
+        self.rate = w.BoundedFloatText(value=round(self.implied_rate, 2), min=self.RATE_RANGE[0], max=self.RATE_RANGE[1], step=0.1,
                                        description="CNY per USD")
         self.controls = [self.amount, self.rate]
         self.result = w.HTML()
@@ -451,6 +456,12 @@ class SwapConverter(TwoViews):
             self.amount.value, self.rate.value = saved
         return out
 
+    def jupyter_range_note(self) -> str:
+        """What the live converter accepts, as the book's note says it (from the widgets' bounds)."""
+        (a0, a1), (r0, r1) = self.AMOUNT_RANGE, self.RATE_RANGE
+        return (f", where you can type an amount from {a0:,} to {a1:,} billion renminbi and a rate from {r0} to {r1} "
+                "renminbi per dollar")
+
     def static_html(self) -> str:
         """The converter for the published book: two drop-downs over pre-computed outputs."""
         amounts, rates = self.amount_options(), self.rate_options()
@@ -465,7 +476,7 @@ class SwapConverter(TwoViews):
         controls = (_select(f"{eid}-amount", self.amount.description, [f"{a:g}" for a in amounts], start[0])
                     + _select(f"{eid}-rate", self.rate.description, [f"{r:g}" for r in rates], start[1]))
         body = f'<div class="{STATIC_CLASS}-output" aria-live="polite">{states[f"{start[0]} {start[1]}"]}</div>'
-        note = BOOK_NOTE.format(offer=offer, jupyter_extra=", where you can type any amount and rate")
+        note = BOOK_NOTE.format(offer=offer, jupyter_extra=self.jupyter_range_note())
         return _static_explorer(type(self).__name__, eid, note, controls, body, payload)
 
     def summary(self) -> str:

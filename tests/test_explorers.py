@@ -207,7 +207,10 @@ def test_converter_static_html(converter):
     page = converter.static_html()
     assert page == explorers.SwapConverter(data.load_figures()).static_html()
     assert converter.output_html() in page  # the starting state is the widget's
-    assert "where you can type any amount and rate" in page and "Live in Jupyter" not in page
+    # the note states the live inputs' real bounds (a reader found "any amount and rate" where they are bounded)
+    a, r = converter.amount, converter.rate
+    assert (f"an amount from {a.min:,.0f} to {a.max:,.0f} billion renminbi and a rate from {r.min:g} to {r.max:g} "
+            "renminbi per dollar") in page and "Live in Jupyter" not in page
     bundle = converter._repr_mimebundle_()
     assert {"text/html", "text/plain", "application/vnd.jupyter.widget-view+json"} <= set(bundle)
 
