@@ -322,8 +322,11 @@ def _year_label(date, precision) -> str:
 
 class CountryExplorer(ChoiceExplorer):
     """Pick a state and see the events whose actors include it (events that concern it without
-    its taking part, such as sanctions, included), the figures about it and its memberships,
-    each with its seed. Other tables' rows that name the state (glossary, notes) are not shown."""
+    its taking part, such as sanctions, included), the figures whose entity is the state itself
+    and its memberships, each with its seed (an external row with its citation). Figures whose
+    entity is a pair, a deal or an institution are not shown, although they concern the state
+    (China's economy relative to Russia's, the currency swap, Russia's central bank), nor are
+    other tables' rows that name the state (glossary, notes)."""
 
     columns = {"row": "Row", "table": "Table", "what": "What the data say", "source": "Seed", "quote": "Evidence"}
     link_column = "row"
@@ -457,7 +460,8 @@ class SwapConverter(TwoViews):
         return out
 
     def jupyter_range_note(self) -> str:
-        """What the live converter accepts, as the book's note says it (from the widgets' bounds)."""
+        """What the live converter accepts, as the book's note says it (from :attr:`AMOUNT_RANGE` and
+        :attr:`RATE_RANGE`, the constants that set the widgets' bounds)."""
         (a0, a1), (r0, r1) = self.AMOUNT_RANGE, self.RATE_RANGE
         return (f", where you can type an amount from {a0:,} to {a1:,} billion renminbi and a rate from {r0} to {r1} "
                 "renminbi per dollar")
