@@ -76,17 +76,24 @@ class Block:
 def seed_blocks(text: str) -> list[Block]:
     """Cut a seed into paragraphs and numbered notes, in the seed's order."""
     lines = text.splitlines()
-    chunks = _blank_separated(lines)
-    single = [c for c in chunks if len(c[1]) == 1]
-    if len(chunks) >= 10 and len(single) > 0.9 * len(chunks) and \
-            statistics.median(len(c[1][0]) for c in single) < 130:
+    if is_hard_wrapped(text):
         return _hard_wrapped(lines)
+    chunks = _blank_separated(lines)
     blocks = []
     for first, chunk in chunks:
         joined = "\n".join(part.strip() for part in chunk)
         match = _BRACKET_NOTE.match(joined)
         blocks.append(Block(joined, first, int(match.group(1)) if match else None))
     return blocks
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """Whether a seed is a hard-wrapped PDF extraction (a blank line after nearly every short
+    line), whose paragraph breaks :func:`seed_blocks` has to infer from line lengths."""
+    chunks = _blank_separated(text.splitlines())
+    single = [c for c in chunks if len(c[1]) == 1]
+    return (len(chunks) >= 10 and len(single) > 0.9 * len(chunks)
+            and statistics.median(len(c[1][0]) for c in single) < 130)
 
 
 def _blank_separated(lines: list[str]) -> list[tuple[int, list[str]]]:
@@ -219,6 +226,7 @@ class Seed:
     entry: dict
     catalogue: dict
     blocks: list[Block]
+    hard_wrapped: bool = False  #: a PDF extraction whose paragraph breaks are inferred
 
     @property
     def notes(self) -> dict[int, Block]:
@@ -255,7 +263,7 @@ def load_seeds(data_dir=None, seeds_dir=None) -> dict[str, Seed]:
     for row in data.read_table("seeds", data_dir).to_dict("records"):
         text = (seeds_dir / row["seed"]).read_text(encoding="utf-8")
         seeds[row["seed"]] = Seed(row["seed"], row["bibkey"], row["short_name"], row,
-                                  catalogue.get(row["seed"], {}), seed_blocks(text))
+                                  catalogue.get(row["seed"], {}), seed_blocks(text), is_hard_wrapped(text))
     return seeds
 
 
@@ -501,6 +509,9 @@ def seed_page(reader: Reader, seed: Seed) -> str:
         shown = (f"Of the {c['paragraphs']} blocks of its text (paragraphs, but also any headings, captions, reference "
                  f"entries or page lines; it has no numbered notes) the page shows only the "
                  f"{c['shown_paragraphs']} that rows of the book's tables quote, in the seed's order")
+    inferred = (" The seed is a PDF extraction with a blank line after every line, so the page infers its "
+                "paragraph breaks from line lengths; a block may therefore join two of the seed's paragraphs and "
+                "show one that no row quotes." if seed.hard_wrapped else "")
     lines = [GENERATED, "", f"# {seed.short_name}", ""]
     lines += _reference_table(seed) + [""]
     if seed.catalogue.get("Argument"):
@@ -508,7 +519,7 @@ def seed_page(reader: Reader, seed: Seed) -> str:
     lines += [
         "## The passages the book relies on", "",
         f"This is a third-party text, quoted here for teaching and criticism. {shown}; the text is "
-        "reproduced as the seed file has it, line breaks, hyphenation and typing errors included. The "
+        f"reproduced as the seed file has it, line breaks, hyphenation and typing errors included.{inferred} The "
         "quoted words are highlighted; under each passage are the ids of the rows that quote it. Every "
         "row id in the book links here.", "",
     ]
@@ -586,10 +597,11 @@ def index_page(reader: Reader) -> str:
         c = shown_counts(reader, seed)
         notes = (f" and {c['shown_notes']} of the seed's {c['notes']} numbered notes ({c['quoted_notes']} of "
                  "them quoted)" if c["notes"] else "; the seed has no numbered notes")
+        # blocks, not paragraphs: captions, headings and reference entries count too (reading 32-B)
         lines.append(
             f"- **[{seed.short_name}](sources/{seed.bibkey}.md)**. Author: {_one_line(seed.entry['author'])}. "
             f"Published in: {_one_line(seed.entry['publisher'])}. Year: {seed.entry['year']}. The page shows "
-            f"{c['shown_paragraphs']} quoted paragraphs{notes}.")
+            f"the {c['shown_paragraphs']} of its {c['paragraphs']} blocks of text that rows quote{notes}.")
     lines += ["", f"Rows from outside the seeds: [their citations](sources/{links.EXTERNAL_PAGE}.md).", ""]
     return "\n".join(lines)
 
@@ -661,5 +673,5 @@ def row_links_html(root: str = "../", data_dir=None):
     body = "".join(f'<tr><th scope="row">{_esc(table)}</th><td>{" ".join(ids)}</td></tr>'
                    for table, ids in by_table.items())
     return HTML(f'<table class="reader-row-links"><caption>Row ids by table: each links to the passage '
-                f'it quotes</caption><thead><tr><th scope="col">Table</th><th scope="col">Rows</th></tr>'
+                f'it quotes (a row of outside context: to its citation)</caption><thead><tr><th scope="col">Table</th><th scope="col">Rows</th></tr>'
                 f'</thead><tbody>{body}</tbody></table>')

@@ -140,8 +140,19 @@ def test_each_page_states_the_paragraphs_and_notes_it_shows(model, generated):
         stated, shown = _stated_and_shown_counts(text)
         assert stated == shown, f"{seed.bibkey}: the page says it shows {stated}, it shows {shown}"
         line = next(l for l in index.splitlines() if f"(sources/{seed.bibkey}.md)" in l)
-        said = re.search(r"The page shows (\d+) quoted paragraphs(?: and (\d+) of the seed's)?", line)
+        said = re.search(r"The page shows the (\d+) of its \d+ blocks of text that rows quote(?: and (\d+) of the seed's)?", line)
         assert (int(said.group(1)), int(said.group(2) or 0)) == shown, f"sources index, {seed.bibkey}: {line[-120:]}"
+
+
+def test_only_a_pdf_extraction_says_its_paragraph_breaks_are_inferred(model, generated):
+    """Reading 32-B: the fragile-alliance page joined two of the PDF's paragraphs in one block and
+    showed one that no row quotes while saying it showed only quoted ones; a hard-wrapped seed's
+    page must say that its paragraph breaks are inferred, and only such a page."""
+    for seed in model.seeds.values():
+        text = generated[f"{links.READER_DIR}/{seed.bibkey}.md"]
+        says = "infers its paragraph breaks from line lengths" in text
+        assert says == seed.hard_wrapped, f"{seed.bibkey}: hard_wrapped={seed.hard_wrapped}, says so: {says}"
+    assert [s.bibkey for s in model.seeds.values() if s.hard_wrapped] == ["fragile2019"]
 
 
 def test_a_quote_not_in_its_seed_is_an_error():
