@@ -243,3 +243,25 @@ def table_overview(data_dir=None) -> pd.DataFrame:
         rows.append({"file": resource["path"], "table": resource["title"], "rows": len(frame),
                      "external rows": external, "what it holds": resource["description"]})
     return pd.DataFrame(rows).set_index("file")
+
+
+class TableOverview:
+    """The overview as the data appendix shows it: every description whole. (A DataFrame's
+    own display cuts text at 50 characters, which hid the caveats at the end of several
+    descriptions, such as the positions table's "the book's reading, not the authors' words".)"""
+
+    def __init__(self, data_dir=None):
+        self.frame = table_overview(data_dir)
+
+    def _repr_html_(self) -> str:
+        with pd.option_context("display.max_colwidth", None):
+            return self.frame.to_html()
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None, "display.width", 10_000):
+            return self.frame.to_string()
+
+
+def show_table_overview(data_dir=None) -> TableOverview:
+    """The table overview for display in a notebook, with no description cut short."""
+    return TableOverview(data_dir)

@@ -171,3 +171,21 @@ def test_broken_fact_is_rejected_with_location(data_copy, line, problem):
         validate_table("facts", data_copy)
     message = str(info.value)
     assert "data/facts.csv, line" in message and "energy_bad" in message and problem in message, message
+
+
+def test_the_data_appendix_shows_every_table_description_whole():
+    """A DataFrame's display cut the descriptions at 50 characters, hiding caveats such as the
+    positions table's "the book's reading, not the authors' words" (reading 32-B)."""
+    import html
+    import json as _json
+
+    from sinorussia.data import show_table_overview
+
+    shown = show_table_overview()
+    page, text = shown._repr_html_(), repr(shown)
+    package = _json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        assert html.escape(resource["description"], quote=False) in page, resource["path"]
+        assert resource["description"] in text, resource["path"]
+    cells = _json.loads((ROOT / "appendix" / "data.ipynb").read_text(encoding="utf-8"))["cells"]
+    assert any("".join(c["source"]).strip() == "show_table_overview()" for c in cells if c["cell_type"] == "code")
