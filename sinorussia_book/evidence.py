@@ -43,7 +43,7 @@ PASSAGE_LINK = "Read the passage \u2192"
 #: suffix of a source note's second passage (``reader.OTHER_SUFFIX``)
 OTHER = "-other"
 #: Where the book's pages live, relative to its root (generated reader pages carry no markers).
-BOOK_GLOBS = ("*.md", "chapters/*.ipynb", "chapters/*.md", "exercises/*.ipynb", "instructors/*.md",
+BOOK_GLOBS = ("*.md", "chapters/*.ipynb", "chapters/*.md", "exercises/*.ipynb", "instructors/*.md", "instructors/errata/*.md",
               "instructors/*.ipynb", "appendix/*.md", "appendix/*.ipynb")
 
 

@@ -68,7 +68,9 @@ def test_a_two_word_quotation_is_checked(tmp_path):
 def test_the_errata_page_checks_quotations_of_three_words_or_more():
     assert quotations.quotations("The book said \u201cmore than\u201d here.", 3) == []
     assert quotations.quotations("The book said \u201cmore than\u201d here.") == ["more than"]
-    assert quotations.PAGE_MIN_WORDS["instructors/errata.md"] == 3
+    for page in ("instructors/errata.md", "instructors/errata/chapters-4-6.md"):
+        assert quotations._rule_for(page, quotations.PAGE_MIN_WORDS) == 3
+    assert quotations._rule_for("chapters/01_history.ipynb", quotations.PAGE_MIN_WORDS) is None
 
 
 def test_short_or_non_seed_quotations_are_not_checked(tmp_path):
@@ -91,4 +93,5 @@ def test_a_quotation_carried_only_by_another_sentence_of_its_paragraph_is_report
 def test_the_errata_page_is_checked_by_paragraph():
     assert quotations._segments("Said “a b” {evidence}`G55`. Now {evidence}`E02`.", by_paragraph=True) == [
         ("Said “a b” {evidence}`G55`. Now {evidence}`E02`.", ("G55", "E02"))]
-    assert "instructors/errata.md" in quotations.BY_PARAGRAPH
+    assert quotations._rule_for("instructors/errata/problem-sets-grading.md", quotations.BY_PARAGRAPH)
+    assert not quotations._rule_for("instructors/errata-notes.md", quotations.BY_PARAGRAPH)

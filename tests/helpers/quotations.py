@@ -33,10 +33,20 @@ ELLIPSIS = re.compile(r"\s*(?:\u2026|\.\.\.|\[\u2026\]|\[\.\.\.\])\s*")
 MIN_WORDS = 2
 #: Pages with a higher threshold: the errata quote the book's own former wording, whose two-word
 #: phrases ("more than", "the condition") are often also in a seed without being quoted from it.
-PAGE_MIN_WORDS = {"instructors/errata.md": 3}
+PAGE_MIN_WORDS = {"instructors/errata": 3}
 #: Pages checked by paragraph rather than by the marker that follows a quotation: an errata entry
 #: quotes the book's former and present wording and the seed, and gives its markers at its end.
-BY_PARAGRAPH = {"instructors/errata.md"}
+BY_PARAGRAPH = {"instructors/errata"}
+
+
+def _rule_for(rel: str, rules):
+    """The rule for a page: its own entry, else that of the folder or page it belongs to
+    (``instructors/errata`` covers the errata index and its four part pages)."""
+    stem = rel.removesuffix(".md").removesuffix(".ipynb")
+    for key in rules:
+        if stem == key or stem.startswith(key + "/"):
+            return rules[key] if isinstance(rules, dict) else True
+    return None
 
 
 @dataclass(frozen=True)
@@ -157,8 +167,8 @@ def uncarried(path: Path, root: Path = ROOT) -> list[Uncarried]:
     rel = rel.replace("\\", "/")
     problems = []
     for cell, paragraph in _paragraphs(path):
-        for text, ids in _segments(paragraph, rel in BY_PARAGRAPH):
-            for quotation in quotations(text, PAGE_MIN_WORDS.get(rel, MIN_WORDS)):
+        for text, ids in _segments(paragraph, bool(_rule_for(rel, BY_PARAGRAPH))):
+            for quotation in quotations(text, _rule_for(rel, PAGE_MIN_WORDS) or MIN_WORDS):
                 in_seeds = tuple(short for short, variants in seeds.values() if _contains(variants, quotation))
                 if not in_seeds:
                     continue  # not a seed quotation (a label, a term, an external source)
