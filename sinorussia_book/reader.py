@@ -227,6 +227,7 @@ class Seed:
     catalogue: dict
     blocks: list[Block]
     hard_wrapped: bool = False  #: a PDF extraction whose paragraph breaks are inferred
+    merged: int = 0  #: blocks joined to the one before because a row's quote runs across both (:func:`_place`)
 
     @property
     def notes(self) -> dict[int, Block]:
@@ -309,6 +310,7 @@ def _place(seed: Seed, quote: str, anchor: str, row_id: str) -> None:
                 first.spans += [(s + offset, e + offset, a, r) for s, e, a, r in second.spans]
                 first.spans.append((*span, anchor, row_id))
                 del seed.blocks[i + 1]
+                seed.merged += 1  # the page says so, and its counts are of the joined blocks (reading 34-S)
                 return
     raise ReaderError(f"row {row_id}: quote not found in seed {seed.file}: {quote[:70]!r}")
 
@@ -509,9 +511,10 @@ def seed_page(reader: Reader, seed: Seed) -> str:
         shown = (f"Of the {c['paragraphs']} blocks of its text (paragraphs, but also any headings, captions, reference "
                  f"entries or page lines; it has no numbered notes) the page shows only the "
                  f"{c['shown_paragraphs']} that rows of the book's tables quote, in the seed's order")
-    inferred = (" The seed is a PDF extraction with a blank line after every line, so the page infers its "
-                "paragraph breaks from line lengths; a block may therefore join two of the seed's paragraphs and "
-                "show one that no row quotes." if seed.hard_wrapped else "")
+    inferred = (" The seed is a PDF extraction with a blank line after every line of its running text, so "
+                "the page infers its paragraph breaks from line lengths; a block may therefore join two of the "
+                "seed's paragraphs and show one that no row quotes." if seed.hard_wrapped else "")
+    inferred += merged_sentence(seed)
     lines = [GENERATED, "", f"# {seed.short_name}", ""]
     lines += _reference_table(seed) + [""]
     if seed.catalogue.get("Argument"):
@@ -526,6 +529,26 @@ def seed_page(reader: Reader, seed: Seed) -> str:
     for block in blocks:
         lines += [passage_html(reader, seed, block, notes), ""]
     return "\n".join(lines)
+
+
+def merged_sentence(seed: Seed) -> str:
+    """What the page says when :func:`_place` joined blocks because a row's quote runs across them
+    (reading 34-S: the fragile-alliance page counted 19 blocks where the parser cut 20, unexplained)."""
+    if not seed.merged:
+        return ""
+    where = "" if seed.merged == 1 else f"In {seed.merged} places, t"
+    return (f" {where or 'T'}wo of its blocks that one row's quote runs across are shown, and counted "
+            "above, as one.")
+
+
+def _year(entry: dict) -> str:
+    """The index's year of a seed: bare if the text prints it, else "not printed", the year and the
+    hedge of ``date_note`` ("most likely") with "(inferred)" (reading 34-S)."""
+    year, note = str(entry["year"]), str(entry.get("date_note") or "")
+    if not note.lower().startswith("not printed"):
+        return year
+    likely = "most likely " if re.search(rf"most likely (?:in )?(?:[A-Z][a-z]+ )?{year}", note) else ""
+    return f"not printed; {likely}{year} (inferred)"
 
 
 def external_page(reader: Reader) -> str:
@@ -587,8 +610,10 @@ def index_page(reader: Reader) -> str:
              "highlighted, so that a claim resting on a row can be checked against the row's passage in one "
              "click. Every row id in the book — in the evidence markers, chart tooltips, explorers and the "
              "data appendix — links to its passage. A marker that names a whole seed or one of its numbered "
-             "notes leads to the seed's reference or to that note: the page shows only the paragraphs that "
-             "rows quote, so the passage behind such a claim may not be on it.", "",
+             "notes leads to the seed's reference or to that note: each page shows only the passages that "
+             "rows quote" + (" (a page whose paragraph breaks are inferred may also show a paragraph it "
+                             "cannot separate from a quoted one)" if any(s.hard_wrapped for s in reader.seeds.values())
+                             else "") + ", so the passage behind such a claim may not be on it.", "",
              "The seeds are kept byte for byte as supplied (`seeds/`); they are third-party texts, quoted "
              "only briefly and with attribution, never republished whole. Only what each text shows is "
              "recorded; \"unknown\" means the text does not say.", "",
@@ -600,7 +625,7 @@ def index_page(reader: Reader) -> str:
         # blocks, not paragraphs: captions, headings and reference entries count too (reading 32-B)
         lines.append(
             f"- **[{seed.short_name}](sources/{seed.bibkey}.md)**. Author: {_one_line(seed.entry['author'])}. "
-            f"Published in: {_one_line(seed.entry['publisher'])}. Year: {seed.entry['year']}. The page shows "
+            f"Published in: {_one_line(seed.entry['publisher'])}. Year: {_year(seed.entry)}. The page shows "
             f"the {c['shown_paragraphs']} of its {c['paragraphs']} blocks of text that rows quote{notes}.")
     lines += ["", f"Rows from outside the seeds: [their citations](sources/{links.EXTERNAL_PAGE}.md).", ""]
     return "\n".join(lines)

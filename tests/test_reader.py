@@ -165,6 +165,36 @@ def test_a_quote_across_two_paragraphs_shows_them_as_one():
     seed = reader.Seed("x.txt", "x", "X", {}, {}, reader.seed_blocks("One paragraph ends.\n\nAnother begins.\n"))
     reader._place(seed, "ends. Another", "Z9", "Z9")
     assert len(seed.blocks) == 1 and seed.blocks[0].spans
+    assert seed.merged == 1 and "shown, and counted above, as one" in reader.merged_sentence(seed)
+
+
+def test_a_page_says_when_a_quote_joined_two_blocks_and_counts_them_as_one(model, generated):
+    """Reading 34-S: the fragile-alliance page counted 19 blocks where the parser cut 20, because
+    row P14's quote runs across two and they were joined, and said nothing of it."""
+    for seed in model.seeds.values():
+        cut = reader.seed_blocks((ROOT / "seeds" / seed.file).read_text(encoding="utf-8"))
+        parsed = sum(1 for b in cut if b.note is None)
+        counted = reader.shown_counts(model, seed)["paragraphs"]
+        assert counted == parsed - seed.merged, f"{seed.bibkey}: counts {counted}, parser {parsed}, joined {seed.merged}"
+        text = generated[f"{links.READER_DIR}/{seed.bibkey}.md"]
+        says = "runs across are shown, and counted above, as one" in text
+        assert says == bool(seed.merged), f"{seed.bibkey}: joined {seed.merged}, says so: {says}"
+    assert {s.bibkey: s.merged for s in model.seeds.values() if s.merged} == {"fragile2019": 1}
+
+
+def test_the_index_marks_inferred_years_and_qualifies_only_quoted_passages(model, generated):
+    """Reading 34-S: under "Only what each text shows is recorded" the index gave each year bare,
+    though no seed prints one (EUISS: "most likely 2025 (inferred)"), and said every page shows
+    only quoted paragraphs, though the PDF extraction's page shows one no row quotes."""
+    index = generated[f"{links.READER_DIR}.md"]
+    for seed in model.seeds.values():
+        line = next(l for l in index.splitlines() if f"(sources/{seed.bibkey}.md)" in l)
+        year = re.search(r"Year: ([^.]*)\.", line).group(1)
+        if str(seed.entry["date_note"]).lower().startswith("not printed"):
+            assert year.startswith("not printed;") and year.endswith("(inferred)"), f"{seed.bibkey}: Year: {year}"
+    assert "Year: not printed; most likely 2025 (inferred)" in index
+    qualified = "may also show a paragraph it cannot separate from a quoted one" in index
+    assert qualified == any(s.hard_wrapped for s in model.seeds.values())
 
 
 # ------------------------------------------------------------------ committed pages
