@@ -54,7 +54,9 @@ _BRACKET_NOTE = re.compile(r"^\[(\d{1,3})\]")
 _PLAIN_NOTE = re.compile(r"^(\d{1,3})\s{2,}\S")
 _LIST_ITEM = re.compile(r"^\d{1,2}\)\s")
 _BRACKET_MARKER = re.compile(r"\[(\d{1,3})\]")
-_GLUED_MARKER = re.compile(r"(?<=[^\s\d\-/(\[.,])(\d{1,3})(?=[\s.,;:)]|$)|(?<=[.,”\"’])(\d{1,3})(?=[\s.,;:)]|$)")
+#: A note marker glued to a word (``changed1.``) or after closing punctuation (``Beijing”9``); not the
+#: digits after a decimal point or thousands comma (``1.3 billion``: reading 35-S).
+_GLUED_MARKER = re.compile(r"(?<=[^\s\d\-/(\[.,])(\d{1,3})(?=[\s.,;:)]|$)|(?<=[.,”\"’])(?<!\d[.,])(\d{1,3})(?=[\s.,;:)]|$)")
 
 
 class ReaderError(ValueError):
@@ -521,14 +523,25 @@ def seed_page(reader: Reader, seed: Seed) -> str:
         lines += [f"**The argument, in the catalogue's summary.** {seed.catalogue['Argument']}", ""]
     lines += [
         "## The passages the book relies on", "",
-        f"This is a third-party text, quoted here for teaching and criticism. {shown}; the text is "
-        f"reproduced as the seed file has it, line breaks, hyphenation and typing errors included.{inferred} The "
+        f"This is a third-party text, quoted here for teaching and criticism. {shown}; "
+        f"{reproduced_sentence(blocks)}{inferred} The "
         "quoted words are highlighted; under each passage are the ids of the rows that quote it. Every "
         "row id in the book links here.", "",
     ]
     for block in blocks:
         lines += [passage_html(reader, seed, block, notes), ""]
     return "\n".join(lines)
+
+
+def reproduced_sentence(blocks: list[Block]) -> str:
+    """How the page reproduces the seed's text. The seed's line breaks within a block are kept in the
+    HTML, but ``.reader-text`` (``white-space: normal``) shows them as spaces, so a page whose shown
+    blocks have any says so (reading 35-S: the pages said "line breaks … included")."""
+    if any("\n" in block.text for block in blocks):
+        return ("the text is reproduced as the seed file has it, hyphenation and typing errors included, "
+                "except that its line breaks are shown as spaces (so a word hyphenated at the end of a line "
+                "keeps its hyphen before a space).")
+    return "the text is reproduced as the seed file has it, typing errors included."
 
 
 def merged_sentence(seed: Seed) -> str:
@@ -613,7 +626,8 @@ def index_page(reader: Reader) -> str:
              "notes leads to the seed's reference or to that note: each page shows only the passages that "
              "rows quote" + (" (a page whose paragraph breaks are inferred may also show a paragraph it "
                              "cannot separate from a quoted one)" if any(s.hard_wrapped for s in reader.seeds.values())
-                             else "") + ", so the passage behind such a claim may not be on it.", "",
+                             else "") + " and the numbered notes that those passages or the book's markers refer "
+             "to, so the passage behind a claim that names a whole seed may not be on it.", "",
              "The seeds are kept byte for byte as supplied (`seeds/`); they are third-party texts, quoted "
              "only briefly and with attribution, never republished whole. Only what each text shows is "
              "recorded; \"unknown\" means the text does not say.", "",

@@ -197,6 +197,45 @@ def test_the_index_marks_inferred_years_and_qualifies_only_quoted_passages(model
     assert qualified == any(s.hard_wrapped for s in model.seeds.values())
 
 
+
+def test_a_decimal_is_not_a_note_marker(model, generated):
+    """Reading 35-S: the fragile-alliance page showed the seed's "invested 1.3 billion dollars" as
+    "1." and a link to note 3 (the Power of Siberia note): the glued-marker pattern took the decimal
+    digit for a marker."""
+    block = reader.Block("invested 1.3 billion, 2,5 units; it ended”9. It changed1.", 1)
+    assert [n for _, _, n in reader.note_markers(block, {1, 2, 3, 5, 9})] == [9, 1]
+    glued_to_a_number = re.compile(r'\d[.,](?:<[^>]+>)*<a class="reader-note-ref"')
+    for seed in model.seeds.values():
+        text = generated[f"{links.READER_DIR}/{seed.bibkey}.md"]
+        assert not glued_to_a_number.search(text), f"{seed.bibkey}: a number's digit linked as a note"
+    assert "invested 1.3 billion" in _text(generated[f"{links.READER_DIR}/fragile2019.md"])
+
+
+def test_pages_say_their_line_breaks_show_as_spaces(model, generated):
+    """Reading 35-S: the pages said the text was reproduced "line breaks, hyphenation and typing
+    errors included", but ``.reader-text`` has ``white-space: normal``, so the browser shows the
+    seed's line breaks as spaces ("anti- dollar"); a page whose shown blocks have line breaks says so."""
+    css = (ROOT / "sinorussia_book" / "assets" / "evidence" / "evidence.css").read_text(encoding="utf-8")
+    assert re.search(r"\.reader-text \{[^}]*white-space: normal", css), "reader-text no longer collapses line breaks"
+    for seed in model.seeds.values():
+        text = generated[f"{links.READER_DIR}/{seed.bibkey}.md"]
+        assert "line breaks, hyphenation and typing errors included" not in text, seed.bibkey
+        breaks = any("\n" in b.text for b in model.shown_blocks(seed))
+        says = "its line breaks are shown as spaces" in text
+        assert says == breaks, f"{seed.bibkey}: shown blocks with line breaks {breaks}, says so: {says}"
+    assert model.seeds["002_18acb9a6281ccb69.txt"].hard_wrapped
+
+
+def test_the_index_says_the_pages_also_show_notes_no_row_quotes(model, generated):
+    """Reading 35-S: the index said "each page shows only the passages that rows quote", though the
+    pages show the numbered notes their paragraphs or the book's markers refer to (fragile2019: 9 of
+    14 unquoted; tafuro2019: 17 of 26), and a marker naming a note always finds it."""
+    index = generated[f"{links.READER_DIR}.md"]
+    unquoted = sum(c["shown_notes"] - c["quoted_notes"] for c in (reader.shown_counts(model, s) for s in model.seeds.values()))
+    assert unquoted > 0
+    assert "and the numbered notes that those passages or the book's markers refer to" in index
+    assert "the passage behind a claim that names a whole seed may not be on it" in index
+
 # ------------------------------------------------------------------ committed pages
 
 def test_committed_reader_pages_are_current():
