@@ -230,6 +230,7 @@ class Seed:
     blocks: list[Block]
     hard_wrapped: bool = False  #: a PDF extraction whose paragraph breaks are inferred
     merged: int = 0  #: blocks joined to the one before because a row's quote runs across both (:func:`_place`)
+    repeats: set = field(default_factory=set)  #: first lines of pull quotes (:func:`repeated_blocks`)
 
     @property
     def notes(self) -> dict[int, Block]:
@@ -265,9 +266,21 @@ def load_seeds(data_dir=None, seeds_dir=None) -> dict[str, Seed]:
     seeds = {}
     for row in data.read_table("seeds", data_dir).to_dict("records"):
         text = (seeds_dir / row["seed"]).read_text(encoding="utf-8")
+        blocks = seed_blocks(text)
         seeds[row["seed"]] = Seed(row["seed"], row["bibkey"], row["short_name"], row,
-                                  catalogue.get(row["seed"], {}), seed_blocks(text), is_hard_wrapped(text))
+                                  catalogue.get(row["seed"], {}), blocks, is_hard_wrapped(text),
+                                  repeats=repeated_blocks(blocks))
     return seeds
+
+
+def repeated_blocks(blocks: list[Block]) -> set[int]:
+    """First lines of the sentences (a block ending in ``.``, ``!`` or ``?``: not a headline) whose
+    whole text, but for its final stop, another, longer paragraph also contains: a web page's pull
+    quotes, which repeat a sentence of the argument as a display excerpt (003's "The importance of
+    China to Russian trade is on the rise …", set above the paragraph it opens)."""
+    body = [b for b in blocks if b.note is None]
+    return {b.line for b in body if re.search(r"[.!?]$", b.text)
+            if any(o is not b and len(o.text) > len(b.text) and locate(b.text.rstrip(".!?"), o.text) for o in body)}
 
 
 def _row_label(table: str, row: dict) -> str:
@@ -295,8 +308,11 @@ def _missing(value) -> bool:
 
 
 def _place(seed: Seed, quote: str, anchor: str, row_id: str) -> None:
-    """Mark ``quote`` in the seed's block that contains it (merging blocks a quote spans)."""
-    for i, block in enumerate(seed.blocks):
+    """Mark ``quote`` in the seed's block that contains it (merging blocks a quote spans). A pull
+    quote (:func:`repeated_blocks`) is tried last, so that a row quoting a sentence the page repeats
+    is shown in the paragraph where the author makes the claim (reading 36-S: rows E09 and G05 were
+    shown on 003's pull quote, out of context)."""
+    for block in sorted(seed.blocks, key=lambda b: b.line in seed.repeats):
         span = locate(quote, block.text)
         if span:
             block.spans.append((*span, anchor, row_id))
@@ -628,8 +644,8 @@ def index_page(reader: Reader) -> str:
                              "cannot separate from a quoted one)" if any(s.hard_wrapped for s in reader.seeds.values())
                              else "") + " and the numbered notes that those passages or the book's markers refer "
              "to, so the passage behind a claim that names a whole seed may not be on it.", "",
-             "The seeds are kept byte for byte as supplied (`seeds/`); they are third-party texts, quoted "
-             "only briefly and with attribution, never republished whole. Only what each text shows is "
+             "The seeds are kept byte for byte as supplied (`seeds/`); they are third-party texts, "
+             + reproduction_sentence(reader) + " Only what each text shows is "
              "recorded; \"unknown\" means the text does not say.", "",
              ]
     for seed in reader.seeds.values():
@@ -643,6 +659,29 @@ def index_page(reader: Reader) -> str:
             f"the {c['shown_paragraphs']} of its {c['paragraphs']} blocks of text that rows quote{notes}.")
     lines += ["", f"Rows from outside the seeds: [their citations](sources/{links.EXTERNAL_PAGE}.md).", ""]
     return "\n".join(lines)
+
+
+def shown_share(reader: Reader, seed: Seed) -> float:
+    """The share of a seed's text (characters of its blocks) that its page shows."""
+    total = sum(len(b.text) for b in seed.blocks)
+    return sum(len(b.text) for b in reader.shown_blocks(seed)) / total if total else 0.0
+
+
+def reproduction_sentence(reader: Reader) -> str:
+    """How much of the seeds the pages reproduce, for the index. Reading 36-S: the index said the seeds
+    were "quoted only briefly", but the rows quote most of each text, so the pages show 78-98% of it."""
+    whole = [s.short_name for s in reader.seeds.values() if len(reader.shown_blocks(s)) == len(s.blocks)]
+    shares = [shown_share(reader, s) for s in reader.seeds.values()]
+    how = ("reproduced here with attribution for teaching and criticism, "
+           + ("never whole: each page leaves out the blocks no row quotes" if not whole
+              else "whole on the page" + ("s" if len(whole) > 1 else "") + " of " + ", ".join(whole)))
+    if shares and min(shares) > 0.5:
+        how += (", but rows quote passages in so many of each seed's paragraphs that every page shows most "
+                f"of its seed's text (from {round(100 * min(shares))}% to {round(100 * max(shares))}% of a seed's "
+                "characters).")
+    else:
+        how += "; the counts below say how much of each text its page shows."
+    return how
 
 
 def pages(reader: Reader | None = None, data_dir=None, seeds_dir=None, book_root=None) -> dict[str, str]:

@@ -236,6 +236,35 @@ def test_the_index_says_the_pages_also_show_notes_no_row_quotes(model, generated
     assert "and the numbered notes that those passages or the book's markers refer to" in index
     assert "the passage behind a claim that names a whole seed may not be on it" in index
 
+def test_a_quote_a_pull_quote_repeats_is_shown_in_its_paragraph(model, generated):
+    """Reading 36-S: 003 repeats "The importance of China to Russian trade is on the rise, …" as a pull
+    quote above the paragraph it opens; rows E09 and G05 were shown on the pull quote, out of context,
+    and the page counted it among the passages rows quote. A headline is not a pull quote."""
+    blocks = reader.seed_blocks("A Headline\n\nTrade is on the rise.\n\nA Headline and a caption.\n\n"
+                                "Trade is on the rise, especially after 2014. More text.\n")
+    seed = reader.Seed("x.txt", "x", "X", {}, {}, blocks, repeats=reader.repeated_blocks(blocks))
+    assert seed.repeats == {3}
+    reader._place(seed, "Trade is on the rise", "R1", "R1")
+    assert [b.line for b in seed.blocks if b.spans] == [7]
+    tafuro = model.seeds["003_8dd19b2cc8e48f20.txt"]
+    assert 11 in tafuro.repeats
+    assert not [b.line for b in model.shown_blocks(tafuro) if b.line in tafuro.repeats]
+    page = generated[f"{links.READER_DIR}/tafuro2019.md"]
+    assert re.search(r'data-line="19"><p class="reader-text"><span class="reader-anchor" id="E09">', page)
+
+
+def test_the_index_does_not_say_the_seeds_are_quoted_briefly(model, generated):
+    """Reading 36-S: the index said the seeds were "quoted only briefly", but the pages show 78-98% of
+    each seed's characters; it now says how much, and "never whole" only while every page leaves a block out."""
+    index = generated[f"{links.READER_DIR}.md"]
+    assert "quoted only briefly" not in index
+    shares = [reader.shown_share(model, s) for s in model.seeds.values()]
+    assert min(shares) > 0.5
+    assert f"from {round(100 * min(shares))}% to {round(100 * max(shares))}% of a seed's characters" in index
+    assert "never whole" in index
+    assert all(len(model.shown_blocks(s)) < len(s.blocks) for s in model.seeds.values())
+
+
 # ------------------------------------------------------------------ committed pages
 
 def test_committed_reader_pages_are_current():
