@@ -66,16 +66,35 @@ def fix_markup(pagename: str, body: str) -> str:
     return body
 
 
+#: A comment on lines of its own in the book's own CSS and JavaScript: a ``/* … */`` block that
+#: starts a line and ends one (never past its first ``*/``), or a ``//`` line. Comments inside a
+#: line are kept (they may sit in a string), and so are vendor files, which are minified already.
+OWN_COMMENT = re.compile(r"^[ \t]*/\*(?:[^*]|\*(?!/))*\*/[ \t]*\n|^[ \t]*//[^\n]*\n", re.M)
+
+
+def published_text(source: Path) -> bytes:
+    """What the build publishes for one asset: the book's own ``.css`` and ``.js`` files
+    (under ``sinorussia_book/assets``) without their comment lines and indentation, which
+    readers download on every page; any other file as it is."""
+    data = source.read_bytes()
+    if source.suffix not in (".css", ".js") or ASSETS not in source.resolve().parents:
+        return data
+    text = OWN_COMMENT.sub("", data.decode("utf-8"))
+    return re.sub(r"^[ \t]+", "", text, flags=re.M).encode("utf-8")
+
+
 def copy_assets(app, files: dict[str, Path], folder: str) -> None:
-    """Copy ``files`` (name in the book -> source) into ``_static/<folder>/`` of the HTML build."""
+    """Copy ``files`` (name in the book -> source) into ``_static/<folder>/`` of the HTML build
+    (the book's own CSS and JavaScript without comment lines: :func:`published_text`)."""
     target = Path(app.outdir) / "_static" / folder
     for name, source in files.items():
         if not source.is_file():
             raise ExtensionError(f"offline asset missing: {source} (run `make book`, which runs `npm ci`)")
         dest = target / name
         dest.parent.mkdir(parents=True, exist_ok=True)
-        if not dest.exists() or dest.read_bytes() != source.read_bytes():
-            shutil.copyfile(source, dest)
+        data = published_text(source)
+        if not dest.exists() or dest.read_bytes() != data:
+            dest.write_bytes(data)
 
 
 def _copy_assets(app, exception) -> None:
@@ -91,6 +110,8 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         s for s in scripts if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
         and "thebe" not in str(s).lower()
     ]
+    # sphinx-thebe's stylesheet too: thebe is off (_config.yml launch_buttons.thebe: false).
+    context["css_files"][:] = [c for c in context.get("css_files", []) if "sphinx-thebe" not in str(c)]
     _drop_widget_state(pagename, scripts)
     if "body" in context:
         context["body"] = fix_markup(pagename, context["body"])
