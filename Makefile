@@ -140,7 +140,7 @@ test: setup $(STAMPS)/chromium $(STAMPS)/bwrap $(STAMPS)/pdftotext book pdf ## r
 
 # The writers' fast loop: data, prose, quotations carried by their markers, the package's units,
 # the reader pages and the Sphinx extensions -- no book build, browser, JupyterLab, pack or grading.
-CHECK_TESTS := tests/test_data.py tests/test_prose.py tests/test_quotations.py tests/test_package.py \
+CHECK_TESTS := tests/test_data.py tests/test_prose.py tests/test_quotations.py tests/test_package.py tests/test_published_assets.py \
 	tests/test_reader.py tests/test_book_extension.py tests/test_charts.py tests/test_explorers.py
 check: setup ## fast checks for writers (under a minute): data, prose, markers and quotations, units; no browser
 	$(BIN)/python -m pytest -n $(JOBS) -q $(CHECK_TESTS)
