@@ -254,8 +254,18 @@ class TableOverview:
         self.frame = table_overview(data_dir)
 
     def _repr_html_(self) -> str:
-        with pd.option_context("display.max_colwidth", None):
-            return self.frame.to_html()
+        """One entry per table (a list, not a wide table, so a phone shows every description)."""
+        from html import escape
+
+        items = []
+        for name, row in self.frame.iterrows():
+            outside = f", {row['external rows']} from outside the seeds" if row["external rows"] else ""
+            items.append(f"<dt><code>{escape(name)}</code>: {escape(row['table'])} ({row['rows']} rows{outside})</dt>"
+                         f"<dd>{escape(row['what it holds'], quote=False)}</dd>")
+        # the page's own colours (the output area keeps a light background in the book's dark mode)
+        style = ("background: var(--pst-color-background, transparent); color: var(--pst-color-text-base, inherit); "
+                 "padding: 0.5em 0.75em; margin: 0")
+        return f'<dl class="sr-table-overview" style="{style}">{"".join(items)}</dl>'
 
     def __repr__(self) -> str:
         with pd.option_context("display.max_colwidth", None, "display.width", 10_000):
