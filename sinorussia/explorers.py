@@ -33,6 +33,7 @@ import ipywidgets as w
 import pandas as pd
 
 from .data import theme_labels, themes
+from .facts import date_text
 from .links import passage_url
 
 ALL = "(all)"
@@ -317,7 +318,7 @@ class FigureExplorer(ChoiceExplorer):
 
 def _year_label(date, precision) -> str:
     """An event's year for a row label, no finer than its precision: "1990s" for a decade row."""
-    return f"{date.year // 10 * 10}s" if str(precision) == "decade" else f"{date:%Y}"
+    return date_text(date, "decade" if str(precision) == "decade" else "year")
 
 
 class CountryExplorer(ChoiceExplorer):

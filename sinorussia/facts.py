@@ -112,7 +112,9 @@ def _word(n, words: list[str], spec: FactSpec) -> str:
     return words[int(n)]
 
 
-def _date(stamp, precision: str) -> str:
+def date_text(stamp, precision: str) -> str:
+    """A date as the book writes it, no finer than its precision: "1990s", "2014",
+    "February 2022", "2 March 2022"."""
     if precision == "year":
         return str(stamp.year)
     if precision == "decade":
@@ -168,9 +170,9 @@ def render(name: str, data_dir=None) -> Fact:
         if fmt == "date":
             folder = str(Path(data_dir) if data_dir else paths.data_dir())
             row = _indexed(spec.table, folder).loc[spec.row]
-            text = _date(raw, str(row["precision"]) if "precision" in row else "day")
+            text = date_text(raw, str(row["precision"]) if "precision" in row else "day")
         elif fmt == "month_year":
-            text = _date(raw, "month")
+            text = date_text(raw, "month")
         else:
             text = f"{raw.day} {MONTHS[raw.month - 1]}"
     elif fmt in ("cardinal_word", "count_word"):
