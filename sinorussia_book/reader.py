@@ -540,7 +540,7 @@ def seed_page(reader: Reader, seed: Seed) -> str:
     lines += [
         "## The passages the book relies on", "",
         f"This is a third-party text, quoted here for teaching and criticism. {shown}; "
-        f"{reproduced_sentence(blocks)}{inferred} The "
+        f"{fidelity_sentence(blocks)}{inferred} The "
         "quoted words are highlighted; under each passage are the ids of the rows that quote it. Every "
         "row id in the book links here.", "",
     ]
@@ -549,7 +549,7 @@ def seed_page(reader: Reader, seed: Seed) -> str:
     return "\n".join(lines)
 
 
-def reproduced_sentence(blocks: list[Block]) -> str:
+def fidelity_sentence(blocks: list[Block]) -> str:
     """How the page reproduces the seed's text. The seed's line breaks within a block are kept in the
     HTML, but ``.reader-text`` (``white-space: normal``) shows them as spaces, so a page whose shown
     blocks have any says so (reading 35-S: the pages said "line breaks … included")."""
@@ -645,7 +645,7 @@ def index_page(reader: Reader) -> str:
                              else "") + " and the numbered notes that those passages or the book's markers refer "
              "to, so the passage behind a claim that names a whole seed may not be on it.", "",
              "The seeds are kept byte for byte as supplied (`seeds/`); they are third-party texts, "
-             + reproduction_sentence(reader) + " Only what each text shows is "
+             + share_sentence(reader) + " Only what each text shows is "
              "recorded; \"unknown\" means the text does not say.", "",
              ]
     for seed in reader.seeds.values():
@@ -667,7 +667,7 @@ def shown_share(reader: Reader, seed: Seed) -> float:
     return sum(len(b.text) for b in reader.shown_blocks(seed)) / total if total else 0.0
 
 
-def reproduction_sentence(reader: Reader) -> str:
+def share_sentence(reader: Reader) -> str:
     """How much of the seeds the pages reproduce, for the index. Reading 36-S: the index said the seeds
     were "quoted only briefly", but the rows quote most of each text, so the pages show 78-98% of it."""
     whole = [s.short_name for s in reader.seeds.values() if len(reader.shown_blocks(s)) == len(s.blocks)]
